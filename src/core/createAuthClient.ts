@@ -1,0 +1,520 @@
+import { createStore } from 'zustand/vanilla'
+import { AuthError } from './AuthError'
+import { createAuthFetch } from './createAuthFetch'
+import { createSession, deepEqual, type SessionWithLifetime } from './createSession'
+import {
+  openTabSync,
+  type SharedSession,
+  safeLocalStorage,
+  type TabMessage,
+  type TabSync,
+  withRefreshLock,
+} from './crossTab'
+import { createHttpTransport, defaultEndpoints, isRefusal, isRevocation, toAuthError } from './httpTransport'
+import { parseTokenResponse as parseTokenResponseDefault } from './parseTokenResponse'
+import { backoffDelay, type Cancel, noop, scheduleAt, withTimeout } from './timers'
+import type {
+  AuthClient,
+  AuthClientOptions,
+  AuthState,
+  Credentials,
+  GetAccessTokenOptions,
+  JwtPayload,
+  Session,
+  SignOutReason,
+  TokenResponse,
+} from './types'
+import { warnOnce } from './warnOnce'
+
+/** How long a new tab waits for an open tab to hand over the session before it calls the server. */
+export const HANDOFF_WAIT = 100
+
+const signedOut = <User>(reason: SignOutReason | null, error: AuthError | null = null): AuthState<User> => ({
+  status: 'unauthenticated',
+  user: null,
+  claims: null,
+  accessToken: null,
+  expiresAt: null,
+  refreshing: false,
+  error,
+  reason,
+})
+
+const subjectOf = (claims: JwtPayload | null) => claims?.sub
+
+/**
+ * Creates the auth client: the session store, the silent refresh, the cross-tab sync and `client.fetch`.
+ * Nothing starts until `start()` (so it is safe to create during render or on the server).
+ *
+ * @example
+ * const client = createAuthClient<{ sub: string; name: string }>({ apiOrigins: ['https://api.example.com'] })
+ * client.start()
+ */
+export function createAuthClient<User = unknown>(options: AuthClientOptions<User> = {}): AuthClient<User> {
+  const now = options.now ?? Date.now
+  const requestTimeout = options.requestTimeout ?? 10_000
+  const parse = options.parseTokenResponse ?? parseTokenResponseDefault
+  const getFetch = (): typeof fetch => options.fetch ?? globalThis.fetch
+  const transport =
+    options.transport ??
+    createHttpTransport({ endpoints: { ...defaultEndpoints, ...options.endpoints }, getFetch })
+  const channelName =
+    options.crossTab === false
+      ? null
+      : ((typeof options.crossTab === 'object' ? options.crossTab.name : undefined) ?? 'react-jwt-session')
+  const hintKey = `${channelName ?? 'react-jwt-session'}:has-session`
+
+  const makeSession = (body: TokenResponse) => createSession<User>(body, now(), parse, options.getUser)
+
+  let lifetime = 0
+  let initial: AuthState<User> = { ...signedOut<User>(null), status: 'loading' }
+  if (options.initialSession) {
+    try {
+      const session = makeSession(options.initialSession)
+      lifetime = session.lifetime
+      initial = { ...initial, ...sessionFields(session), status: 'authenticated' }
+    } catch (error) {
+      warnOnce(`initialSession was not used: ${(error as Error).message}`)
+    }
+  } else if (options.sessionHint && readHint() === false) {
+    initial = signedOut('no-session')
+  }
+  const store = createStore<AuthState<User>>()(() => initial)
+  const get = store.getState
+  const set = (partial: Partial<AuthState<User>>) => store.setState(partial)
+
+  // Bumped whenever the session is dropped or replaced: a result that arrives for an older generation is
+  // thrown away (refresh rule 5), so a refresh that races a logout can never bring the session back.
+  let generation = 0
+  let inflight: Promise<Session<User> | null> | null = null
+  let restoring = false
+  let mounts = 0
+  let destroyed = false
+  let attempt = 0
+  let cancelTimer: Cancel = noop
+  let stopListening: Cancel = noop
+  let sync: TabSync<User> | null = null
+  let handoff: ((session: SharedSession<User> | null) => void) | null = null
+
+  function readHint(): boolean | undefined {
+    const value = safeLocalStorage()?.getItem(hintKey)
+    return value === null || value === undefined ? false : value === '1'
+  }
+  function writeHint(hasSession: boolean) {
+    if (!options.sessionHint) return
+    try {
+      if (hasSession) safeLocalStorage()?.setItem(hintKey, '1')
+      else safeLocalStorage()?.removeItem(hintKey)
+    } catch {
+      // Storage blocked: the next visit just makes the refresh call.
+    }
+  }
+
+  function sessionFields(session: Session<User>) {
+    return {
+      accessToken: session.accessToken,
+      expiresAt: session.expiresAt,
+      claims: session.claims,
+      user: session.user,
+    }
+  }
+
+  function currentSession(): Session<User> | null {
+    const s = get()
+    if (s.status !== 'authenticated' || s.accessToken === null || s.expiresAt === null) return null
+    return {
+      accessToken: s.accessToken,
+      expiresAt: s.expiresAt,
+      claims: s.claims ?? {},
+      user: s.user as User,
+    }
+  }
+
+  function margin(): number {
+    const wanted = options.refreshMargin ?? Math.min(60_000, lifetime * 0.2)
+    // A margin as long as the token would refresh in a loop; never renew more often than every half lifetime.
+    if (wanted > lifetime / 2) {
+      if (options.refreshMargin !== undefined) {
+        warnOnce(
+          `refreshMargin (${options.refreshMargin} ms) is more than half the token lifetime (${lifetime} ms); using half the lifetime.`,
+        )
+      }
+      return lifetime / 2
+    }
+    return Math.max(0, wanted)
+  }
+
+  const isDue = (s: AuthState<User>) => s.expiresAt !== null && s.expiresAt - now() <= margin()
+
+  function dropInflight() {
+    generation += 1
+    inflight = null
+  }
+
+  // --- timers ---------------------------------------------------------------------------------------------
+
+  function schedule() {
+    cancelTimer()
+    cancelTimer = noop
+    const s = get()
+    if (mounts === 0 || destroyed || s.status !== 'authenticated' || s.expiresAt === null) return
+    cancelTimer = scheduleAt(s.expiresAt - margin(), now, background)
+  }
+
+  function scheduleRetry() {
+    cancelTimer()
+    cancelTimer = noop
+    if (mounts === 0 || destroyed) return
+    cancelTimer = scheduleAt(now() + backoffDelay(attempt), now, background)
+    attempt += 1
+  }
+
+  function background() {
+    refresh().catch(noop)
+  }
+
+  // --- state transitions ----------------------------------------------------------------------------------
+
+  function adopt(session: SessionWithLifetime<User> | SharedSession<User>, source: 'local' | 'tab') {
+    const previous = get()
+    if (previous.status === 'authenticated' && subjectOf(previous.claims) !== subjectOf(session.claims)) {
+      // Another user: drop the old one completely (and so its query cache) before adopting the new one.
+      dropInflight()
+      store.setState(signedOut(source === 'tab' ? 'other-tab' : 'logout'))
+    }
+    lifetime = session.lifetime
+    attempt = 0
+    const kept = get().user
+    set({
+      status: 'authenticated',
+      ...sessionFields(session),
+      // Structural sharing: a silent refresh does not change `user`, so its readers do not re-render.
+      user: kept !== null && deepEqual(kept, session.user) ? kept : session.user,
+      error: null,
+      reason: null,
+    })
+    writeHint(true)
+    schedule()
+  }
+
+  function share(session: SessionWithLifetime<User>) {
+    const { accessToken, expiresAt, lifetime: life, claims } = session
+    sync?.post({
+      type: 'session',
+      session: { accessToken, expiresAt, lifetime: life, claims, user: get().user as User },
+    })
+  }
+
+  function signOut(reason: SignOutReason, error: AuthError | null, tellOtherTabs: boolean) {
+    dropInflight()
+    attempt = 0
+    cancelTimer()
+    cancelTimer = noop
+    store.setState(signedOut(reason, error))
+    writeHint(false)
+    if (tellOtherTabs) sync?.post({ type: 'logout' })
+  }
+
+  function call<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withTimeout(task, requestTimeout, () => new AuthError('timeout'))
+  }
+
+  // --- refresh ----------------------------------------------------------------------------------------------
+
+  function refresh(): Promise<Session<User> | null> {
+    if (destroyed) return Promise.resolve(null)
+    if (inflight) return inflight
+    const run = renew()
+    inflight = run
+    if (!get().refreshing) set({ refreshing: true })
+    const settle = () => {
+      if (inflight !== run) return
+      inflight = null
+      if (get().refreshing) set({ refreshing: false })
+    }
+    run.then(settle, settle)
+    return run
+  }
+
+  async function renew(): Promise<Session<User> | null> {
+    const gen = generation
+    const meant = get().accessToken
+    const initialCall = get().status === 'loading'
+    try {
+      return await locked(async () => {
+        if (gen !== generation) return currentSession()
+        const s = get()
+        // Another tab renewed while this one waited for the lock: use its token, do not replay the cookie.
+        if (s.accessToken !== null && s.accessToken !== meant && !isDue(s)) return currentSession()
+        const body = await call((signal) => transport.refresh({ signal }))
+        if (gen !== generation) return currentSession()
+        const session = makeSession(body)
+        adopt(session, 'local')
+        // Shared while still holding the lock, so the next tab to take it already has the new token.
+        share(session)
+        return currentSession()
+      })
+    } catch (thrown) {
+      const error = toAuthError(thrown, 'refresh')
+      if (gen !== generation || destroyed) return currentSession()
+      if (isRefusal(error)) {
+        if (get().status === 'authenticated') {
+          signOut(isRevocation(error) ? 'revoked' : 'expired', error, true)
+        } else if (initialCall || get().reason === 'network') {
+          // A refused *initial* refresh means there was no session to restore: not an error.
+          signOut('no-session', null, false)
+        }
+        return null
+      }
+      // Network, timeout, 5xx, 408, 429, malformed answer: keep the session and retry with backoff.
+      set(initialCall ? { ...signedOut<User>('network', error) } : { error })
+      scheduleRetry()
+      throw error
+    }
+  }
+
+  function locked<T>(task: () => Promise<T>): Promise<T> {
+    return channelName === null ? task() : withRefreshLock(channelName, requestTimeout, task)
+  }
+
+  // --- cross-tab ----------------------------------------------------------------------------------------------
+
+  function onTabMessage(message: TabMessage<User>) {
+    if (destroyed) return
+    switch (message.type) {
+      case 'logout':
+        if (get().status !== 'unauthenticated' || get().reason === 'network')
+          signOut('other-tab', null, false)
+        return
+      case 'session':
+        adoptShared(message.session)
+        return
+      case 'signin':
+        // Storage fallback: no token travels, so this tab renews with the (shared) cookie itself.
+        if (get().status !== 'authenticated') background()
+        return
+      case 'ask': {
+        const s = get()
+        if (s.status === 'authenticated' && s.expiresAt !== null && s.expiresAt > now() && s.accessToken) {
+          const { accessToken, expiresAt, claims, user } = s
+          sync?.post({
+            type: 'answer',
+            to: message.from,
+            session: { accessToken, expiresAt, lifetime, claims: claims ?? {}, user: user as User },
+          })
+        }
+        return
+      }
+      case 'answer':
+        if (sync && message.to === sync.id) handoff?.(message.session)
+        return
+    }
+  }
+
+  function adoptShared(session: SharedSession<User>) {
+    const s = get()
+    if (session.expiresAt <= now()) return
+    const sameUser = subjectOf(s.claims) === subjectOf(session.claims)
+    if (s.status === 'authenticated' && sameUser && s.expiresAt !== null && s.expiresAt >= session.expiresAt)
+      return
+    adopt(session, 'tab')
+  }
+
+  function askOpenTabs(): Promise<SharedSession<User> | null> {
+    const channel = sync
+    if (channel?.kind !== 'broadcast') return Promise.resolve(null)
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => answer(null), HANDOFF_WAIT)
+      const answer = (session: SharedSession<User> | null) => {
+        clearTimeout(timer)
+        handoff = null
+        resolve(session)
+      }
+      handoff = answer
+      channel.post({ type: 'ask' })
+    })
+  }
+
+  async function restore() {
+    if (get().status !== 'loading') return
+    const handed = await askOpenTabs()
+    if (destroyed || get().status !== 'loading') return
+    if (handed && handed.expiresAt > now()) {
+      adopt(handed, 'tab')
+      return
+    }
+    await refresh().catch(noop)
+  }
+
+  // --- lifecycle ------------------------------------------------------------------------------------------------
+
+  function listen(): Cancel {
+    if (typeof window === 'undefined') return noop
+    const recheck = () => {
+      const s = get()
+      if (s.status === 'authenticated' ? isDue(s) : s.reason === 'network') background()
+    }
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') recheck()
+    }
+    const onOnline = () => {
+      const s = get()
+      if (s.error !== null || s.reason === 'network' || (s.status === 'authenticated' && isDue(s)))
+        background()
+    }
+    window.addEventListener('focus', recheck)
+    window.addEventListener('pageshow', recheck)
+    window.addEventListener('online', onOnline)
+    document.addEventListener('visibilitychange', onVisible)
+    return () => {
+      window.removeEventListener('focus', recheck)
+      window.removeEventListener('pageshow', recheck)
+      window.removeEventListener('online', onOnline)
+      document.removeEventListener('visibilitychange', onVisible)
+    }
+  }
+
+  function start(): () => void {
+    if (destroyed) {
+      warnOnce('start() was called on a destroyed client; create a new client instead.')
+      return noop
+    }
+    mounts += 1
+    if (mounts === 1) {
+      stopListening = listen()
+      if (channelName !== null) sync = openTabSync<User>(channelName, onTabMessage)
+      if (get().error !== null) scheduleRetry()
+      else schedule()
+    }
+    if (!restoring) {
+      restoring = true
+      void restore()
+    }
+    let stopped = false
+    return () => {
+      if (stopped) return
+      stopped = true
+      mounts -= 1
+      if (mounts === 0) stop()
+    }
+  }
+
+  function stop() {
+    cancelTimer()
+    cancelTimer = noop
+    stopListening()
+    stopListening = noop
+    sync?.close()
+    sync = null
+    handoff?.(null)
+  }
+
+  // --- public actions -------------------------------------------------------------------------------------------
+
+  async function login(credentials: Credentials): Promise<Session<User>> {
+    if (destroyed) throw new AuthError('network', 'The auth client was destroyed.')
+    // A login supersedes whatever refresh is in flight (it may carry the previous user's cookie).
+    dropInflight()
+    const gen = generation
+    try {
+      const body = await call((signal) => transport.login(credentials, { signal }))
+      if (gen !== generation)
+        throw new AuthError('session_expired', 'Signed out while the login was in flight.')
+      const session = makeSession(body)
+      adopt(session, 'local')
+      share(session)
+      return currentSession() as Session<User>
+    } catch (thrown) {
+      // The login call's own 401 means wrong credentials, never "refresh and retry".
+      const error = toAuthError(thrown, 'login')
+      if (get().status === 'loading' && gen === generation) set(signedOut('no-session'))
+      throw error
+    }
+  }
+
+  function setSession(tokenResponse: TokenResponse): Session<User> {
+    const session = makeSession(tokenResponse)
+    dropInflight()
+    adopt(session, 'local')
+    share(session)
+    return currentSession() as Session<User>
+  }
+
+  async function logout({ everywhere = false }: { everywhere?: boolean } = {}): Promise<void> {
+    // Memory first, synchronously: whatever the network does next, this tab is signed out now.
+    signOut('logout', null, true)
+    if (destroyed) return
+    const gen = generation
+    try {
+      await call((signal) => transport.logout({ everywhere }, { signal }))
+    } catch (thrown) {
+      const error = toAuthError(thrown, 'logout')
+      // A 4xx means there was no server session left to end; only an unreachable server is worth reporting.
+      if (!isRefusal(error) && gen === generation && get().status === 'unauthenticated') set({ error })
+    }
+  }
+
+  function settled(): Promise<void> {
+    if (get().status !== 'loading' || !restoring) return Promise.resolve()
+    return new Promise((resolve) => {
+      const unsubscribe = store.subscribe((s) => {
+        if (s.status !== 'loading') {
+          unsubscribe()
+          resolve()
+        }
+      })
+    })
+  }
+
+  async function getAccessToken({ minValidity }: GetAccessTokenOptions = {}): Promise<string | null> {
+    await settled()
+    const s = get()
+    if (destroyed || s.status !== 'authenticated' || s.accessToken === null || s.expiresAt === null)
+      return null
+    const remaining = s.expiresAt - now()
+    if (remaining > (minValidity ?? margin())) return s.accessToken
+    if (s.error !== null) {
+      // The server is unreachable and a retry is scheduled: use the token while it lasts, else say why.
+      if (remaining > 0) return s.accessToken
+      throw s.error
+    }
+    try {
+      return (await refresh())?.accessToken ?? null
+    } catch (error) {
+      const current = get()
+      if (current.accessToken !== null && current.expiresAt !== null && current.expiresAt > now()) {
+        return current.accessToken
+      }
+      throw error
+    }
+  }
+
+  function destroy() {
+    if (destroyed) return
+    destroyed = true
+    dropInflight()
+    mounts = 0
+    stop()
+  }
+
+  const client: AuthClient<User> = {
+    store,
+    getState: get,
+    subscribe: store.subscribe,
+    start,
+    login,
+    setSession,
+    logout,
+    refresh,
+    getAccessToken,
+    fetch: createAuthFetch({
+      getFetch,
+      getState: get,
+      getAccessToken: () => getAccessToken(),
+      refresh,
+      apiOrigins: options.apiOrigins ?? [],
+    }),
+    destroy,
+  }
+  return client
+}

@@ -1,0 +1,78 @@
+import { AuthError } from './AuthError'
+import { decodeToken } from './decodeToken'
+import type { JwtPayload, ParsedTokenResponse, Session, TokenResponse } from './types'
+
+const perTokenClaims = new Set(['iat', 'exp', 'nbf', 'jti'])
+
+/** The claims without the per-token fields: the default user when the answer carries none. */
+const userFromClaims = (claims: JwtPayload) =>
+  Object.fromEntries(Object.entries(claims).filter(([key]) => !perTokenClaims.has(key)))
+
+const refuse = (message: string) => new AuthError('bad_token', message)
+
+/**
+ * When the token expires, on the local clock (refresh rule 1). The server's clock is never compared with
+ * ours when the answer says how long the token lives: `expires_in`, else `exp - iat`, each counted from
+ * receipt. Only with nothing relative to go on is an absolute expiry taken as is.
+ */
+export function computeExpiry(parsed: ParsedTokenResponse, claims: JwtPayload, receivedAt: number) {
+  const absolute = parsed.expiresAt ?? (typeof claims.exp === 'number' ? claims.exp * 1000 : undefined)
+  let lifetime: number
+  if (parsed.expiresIn !== undefined) {
+    lifetime = parsed.expiresIn * 1000
+  } else if (absolute !== undefined && typeof claims.iat === 'number') {
+    lifetime = absolute - claims.iat * 1000
+  } else if (absolute !== undefined) {
+    lifetime = absolute - receivedAt
+  } else {
+    throw refuse('The access token has no expiry (no expires_in, exp or jwt_token_expiry).')
+  }
+  if (!Number.isFinite(lifetime)) throw refuse('The access token has an expiry that is not a number.')
+  if (lifetime <= 0) throw refuse('The access token is already expired.')
+  return { expiresAt: receivedAt + lifetime, lifetime }
+}
+
+/** True when two JSON-like values are structurally equal. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const keysA = Object.keys(a)
+  const keysB = Object.keys(b)
+  if (keysA.length !== keysB.length) return false
+  return keysA.every(
+    (key) =>
+      Object.hasOwn(b, key) &&
+      deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+  )
+}
+
+export interface SessionWithLifetime<User> extends Session<User> {
+  lifetime: number
+}
+
+/**
+ * Turns a server answer into a session, or throws `AuthError('bad_response' | 'bad_token')`.
+ * Without `getUser`, the user is the answer's `user`, else the claims without the per-token fields.
+ */
+export function createSession<User>(
+  body: TokenResponse,
+  receivedAt: number,
+  parse: (body: TokenResponse) => ParsedTokenResponse,
+  getUser: ((claims: JwtPayload, body: TokenResponse) => User) | undefined,
+): SessionWithLifetime<User> {
+  let parsed: ParsedTokenResponse
+  try {
+    parsed = parse(body)
+  } catch (error) {
+    if (error instanceof AuthError) throw error
+    throw new AuthError('bad_response', 'parseTokenResponse threw on the server answer.', { cause: error })
+  }
+  if (parsed === null || typeof parsed !== 'object' || typeof parsed.accessToken !== 'string') {
+    throw new AuthError('bad_response', 'parseTokenResponse returned no accessToken.')
+  }
+  const claims = decodeToken(parsed.accessToken)
+  const { expiresAt, lifetime } = computeExpiry(parsed, claims, receivedAt)
+  const user = getUser ? getUser(claims, body) : ((parsed.user ?? userFromClaims(claims)) as User)
+  return { accessToken: parsed.accessToken, expiresAt, lifetime, claims, user }
+}

@@ -1,0 +1,133 @@
+import type { JwtPayload } from './types'
+
+/** A session as one tab hands it to another: already parsed, expiry absolute (tabs share one clock). */
+export interface SharedSession<User = unknown> {
+  accessToken: string
+  expiresAt: number
+  lifetime: number
+  user: User
+  claims: JwtPayload
+}
+
+/** Everything tabs say to each other. `from` is the sending client's id, so a tab ignores its own echo. */
+export type TabMessage<User = unknown> =
+  | { type: 'session'; from: string; session: SharedSession<User> }
+  | { type: 'logout'; from: string }
+  | { type: 'ask'; from: string }
+  | { type: 'answer'; from: string; to: string; session: SharedSession<User> }
+  /** Storage-event fallback only: someone signed in; the receiving tab renews on its own. */
+  | { type: 'signin'; from: string }
+
+export type Outgoing<User> =
+  TabMessage<User> extends infer M ? (M extends { from: string } ? Omit<M, 'from'> : never) : never
+
+export interface TabSync<User> {
+  /** How messages travel: `broadcast` carries sessions; `storage` carries only sign-in and sign-out. */
+  readonly kind: 'broadcast' | 'storage' | 'none'
+  readonly id: string
+  post(message: Outgoing<User>): void
+  close(): void
+}
+
+const randomId = () =>
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+
+const isMessage = (value: unknown): value is TabMessage =>
+  value !== null &&
+  typeof value === 'object' &&
+  typeof (value as { type?: unknown }).type === 'string' &&
+  typeof (value as { from?: unknown }).from === 'string'
+
+/**
+ * Opens the channel between the tabs of one browser: `BroadcastChannel(name)`, else `storage` events on
+ * one localStorage key that only ever holds `{ type, at }` (never a token).
+ */
+export function openTabSync<User>(
+  name: string,
+  onMessage: (message: TabMessage<User>) => void,
+): TabSync<User> {
+  const id = randomId()
+  const receive = (data: unknown) => {
+    if (isMessage(data) && data.from !== id) onMessage(data as TabMessage<User>)
+  }
+
+  if (typeof BroadcastChannel === 'function') {
+    const channel = new BroadcastChannel(name)
+    channel.onmessage = (event: MessageEvent) => receive(event.data)
+    return {
+      kind: 'broadcast',
+      id,
+      post: (message) => channel.postMessage({ ...message, from: id }),
+      close: () => channel.close(),
+    }
+  }
+
+  const storage = safeLocalStorage()
+  if (storage && typeof window !== 'undefined') {
+    const key = `${name}:event`
+    const onStorage = (event: StorageEvent) => {
+      if (event.key !== key || !event.newValue) return
+      try {
+        const { type } = JSON.parse(event.newValue) as { type?: unknown }
+        if (type === 'logout' || type === 'signin') receive({ type, from: 'storage' })
+      } catch {
+        // Someone else's value under our key: not a message.
+      }
+    }
+    window.addEventListener('storage', onStorage)
+    return {
+      kind: 'storage',
+      id,
+      post: (message) => {
+        const type = message.type === 'session' ? 'signin' : message.type
+        if (type !== 'logout' && type !== 'signin') return
+        try {
+          // `at` makes every write a change, so the same message twice still fires an event.
+          storage.setItem(key, JSON.stringify({ type, at: Date.now() }))
+        } catch {
+          // Storage full or blocked: the other tabs learn at their next refresh instead.
+        }
+      },
+      close: () => window.removeEventListener('storage', onStorage),
+    }
+  }
+
+  return { kind: 'none', id, post: () => {}, close: () => {} }
+}
+
+/** localStorage, or `undefined` where it is missing or throws on access (some privacy modes). */
+export function safeLocalStorage(): Storage | undefined {
+  try {
+    return typeof localStorage === 'undefined' ? undefined : localStorage
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Runs `task` holding the cross-tab refresh lock (Web Locks), so only one tab renews at a time. The wait
+ * is bounded: a frozen or crashed tab cannot hold the others' refresh forever; past `maxWait` the task
+ * runs without the lock. Where Web Locks are missing, the task runs at once (each tab stays correct on its
+ * own; see the README's multi-tab note).
+ */
+export async function withRefreshLock<T>(name: string, maxWait: number, task: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
+  if (!locks || typeof locks.request !== 'function') return task()
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(), maxWait)
+  let entered = false
+  try {
+    return await locks.request(`${name}:refresh`, { signal: controller.signal }, () => {
+      entered = true
+      clearTimeout(timer)
+      return task()
+    })
+  } catch (error) {
+    if (!entered && controller.signal.aborted) return task()
+    throw error
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,116 @@
+import { AuthError } from './AuthError'
+import type { AuthEndpoints, AuthTransport, Credentials, TransportContext } from './types'
+
+export type AuthCall = 'login' | 'refresh' | 'logout'
+
+export const defaultEndpoints: AuthEndpoints = {
+  login: '/auth/login',
+  refresh: '/auth/refresh',
+  logout: '/auth/logout',
+  logoutEverywhere: '/auth/logout-all',
+}
+
+/**
+ * Maps an HTTP status to the client's error: 408, 429 and 5xx are passing server trouble (the session is
+ * kept); any other 4xx is the server's "no": wrong credentials for a login, the end of the session for a
+ * refresh.
+ */
+export function errorForStatus(status: number, call: AuthCall, cause?: unknown): AuthError {
+  if (status === 408 || status === 429 || status >= 500) {
+    return new AuthError('server', `The auth server answered ${status} to the ${call} call.`, {
+      status,
+      cause,
+    })
+  }
+  if (status >= 400) {
+    const code = call === 'login' ? 'invalid_credentials' : 'session_expired'
+    return new AuthError(code, undefined, { status, cause })
+  }
+  return new AuthError('bad_response', `The auth server answered ${status} to the ${call} call.`, {
+    status,
+    cause,
+  })
+}
+
+const statusOf = (error: unknown): number | undefined => {
+  if (error === null || typeof error !== 'object') return undefined
+  const { status, response } = error as { status?: unknown; response?: { status?: unknown } }
+  if (typeof status === 'number') return status
+  if (typeof response?.status === 'number') return response.status
+  return undefined
+}
+
+/** Anything a transport throws, as an `AuthError` (SPEC §3 `transport`). */
+export function toAuthError(error: unknown, call: AuthCall): AuthError {
+  if (error instanceof AuthError) return error
+  const status = statusOf(error)
+  if (status !== undefined) return errorForStatus(status, call, error)
+  const name = error instanceof Error ? error.name : undefined
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return new AuthError('timeout', undefined, { cause: error })
+  return new AuthError('network', undefined, { cause: error })
+}
+
+/** Whether the server said the session is over, as opposed to a passing failure. */
+export const isRefusal = (error: AuthError) =>
+  error.code === 'session_expired' || error.code === 'invalid_credentials'
+
+/** Whether a refusal says the session was revoked (reuse detected, signed out everywhere). */
+export function isRevocation(error: AuthError): boolean {
+  const cause = error.cause as { error?: unknown; code?: unknown } | string | undefined
+  const said = typeof cause === 'string' ? cause : (cause?.error ?? cause?.code)
+  return typeof said === 'string' && /revoked|reuse/i.test(said)
+}
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+export interface HttpTransportOptions {
+  endpoints: AuthEndpoints
+  getFetch: () => typeof fetch
+}
+
+/** The default transport: `POST` JSON with `credentials: 'include'` so the HttpOnly refresh cookie goes along. */
+export function createHttpTransport({ endpoints, getFetch }: HttpTransportOptions) {
+  async function post(url: string, call: AuthCall, body: unknown, signal?: AbortSignal): Promise<unknown> {
+    const fail = (cause: unknown) =>
+      signal?.aborted ? new AuthError('timeout') : new AuthError('network', undefined, { cause })
+    let text: string
+    let response: Response
+    try {
+      const fetchImpl = getFetch()
+      response = await fetchImpl(url, {
+        method: 'POST',
+        credentials: 'include',
+        // A JSON content type makes a cross-site request need a CORS preflight: a CSRF guard for free.
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body ?? {}),
+        ...(signal ? { signal } : {}),
+      })
+      text = await response.text()
+    } catch (cause) {
+      throw fail(cause)
+    }
+    const data = text === '' ? null : parseJson(text)
+    if (!response.ok) throw errorForStatus(response.status, call, data ?? undefined)
+    if (data === undefined) {
+      throw new AuthError('bad_response', `The ${call} answer is not JSON (an HTML error page?).`, {
+        status: response.status,
+      })
+    }
+    return data
+  }
+
+  return {
+    login: (credentials: Credentials, context?: TransportContext) =>
+      post(endpoints.login, 'login', credentials, context?.signal),
+    refresh: (context?: TransportContext) => post(endpoints.refresh, 'refresh', undefined, context?.signal),
+    logout: ({ everywhere }: { everywhere: boolean }, context?: TransportContext) =>
+      post(everywhere ? endpoints.logoutEverywhere : endpoints.logout, 'logout', undefined, context?.signal),
+  } satisfies AuthTransport
+}

@@ -1,0 +1,22 @@
+export type { AuthErrorCode, AuthErrorOptions } from './AuthError'
+export { AuthError, isAuthError } from './AuthError'
+export { createAuthClient } from './createAuthClient'
+export { decodeToken } from './decodeToken'
+export { parseTokenResponse } from './parseTokenResponse'
+export type {
+  AuthClient,
+  AuthClientOptions,
+  AuthEndpoints,
+  AuthState,
+  AuthStatus,
+  AuthTransport,
+  Credentials,
+  GetAccessTokenOptions,
+  JwtPayload,
+  LogoutOptions,
+  ParsedTokenResponse,
+  Session,
+  SignOutReason,
+  TokenResponse,
+  TransportContext,
+} from './types'

@@ -1,0 +1,143 @@
+import type { JwtPayload } from 'jwt-decode'
+import type { StoreApi } from 'zustand/vanilla'
+import type { AuthError } from './AuthError'
+
+export type { JwtPayload }
+
+export type AuthStatus = 'loading' | 'authenticated' | 'unauthenticated'
+
+/** Why the user is signed out. `null` while signed in or loading. */
+export type SignOutReason = 'logout' | 'expired' | 'revoked' | 'other-tab' | 'no-session' | 'network'
+
+export interface AuthState<User = unknown> {
+  status: AuthStatus
+  user: User | null
+  claims: JwtPayload | null
+  /** Held in memory only: never written to storage, the URL or the console. */
+  accessToken: string | null
+  /** Epoch ms on the local clock. */
+  expiresAt: number | null
+  refreshing: boolean
+  /** The last failure; cleared by the next success. */
+  error: AuthError | null
+  reason: SignOutReason | null
+}
+
+/** A signed-in session as the client holds it. */
+export interface Session<User = unknown> {
+  accessToken: string
+  /** Epoch ms on the local clock. */
+  expiresAt: number
+  claims: JwtPayload
+  user: User
+}
+
+/** What `parseTokenResponse` extracts from a server's answer. */
+export interface ParsedTokenResponse {
+  accessToken: string
+  /** Seconds the token is valid for, counted from receipt. */
+  expiresIn?: number
+  /** Absolute expiry (epoch ms, server clock), e.g. from `jwt_token_expiry`. */
+  expiresAt?: number
+  /** The user object, when the server sends one. */
+  user?: unknown
+}
+
+/** A server's token answer, as sent: `{ access_token, expires_in, user }` and the other default shapes. */
+export type TokenResponse = unknown
+
+export interface Credentials {
+  [field: string]: unknown
+}
+
+/**
+ * Replaces the default HTTP calls. Each method resolves with the server's parsed body.
+ * Signal "the session is over" by throwing `AuthError('session_expired' | 'invalid_credentials')` or an
+ * error with a 4xx `status`; any other throw counts as a network failure.
+ */
+export interface AuthTransport {
+  login(credentials: Credentials, context?: TransportContext): Promise<TokenResponse>
+  refresh(context?: TransportContext): Promise<TokenResponse>
+  logout(options: { everywhere: boolean }, context?: TransportContext): Promise<unknown>
+}
+
+/** Passed to each transport call: `signal` aborts when `requestTimeout` passes. */
+export interface TransportContext {
+  signal?: AbortSignal
+}
+
+export interface AuthEndpoints {
+  /** @default '/auth/login' */
+  login: string
+  /** @default '/auth/refresh' */
+  refresh: string
+  /** @default '/auth/logout' */
+  logout: string
+  /** @default '/auth/logout-all' */
+  logoutEverywhere: string
+}
+
+export interface AuthClientOptions<User = unknown> {
+  /** URLs of the auth endpoints (POST, JSON, `credentials: 'include'`). */
+  endpoints?: Partial<AuthEndpoints>
+  /** Replaces the default HTTP calls (GraphQL mutations, SDKs, fakes). */
+  transport?: AuthTransport
+  /** Reads the access token and its expiry from a server answer. @default understands the common shapes */
+  parseTokenResponse?: (body: TokenResponse) => ParsedTokenResponse
+  /** Builds the app's user. @default the body's `user`, else the claims without `iat`, `exp`, `nbf`, `jti` */
+  getUser?: (claims: JwtPayload, body: TokenResponse) => User
+  /** How long before expiry the refresh starts, in ms. @default min(60_000, 20% of the token's lifetime) */
+  refreshMargin?: number
+  /** One session across the tabs of a browser. `{ name }` names the channel and lock. @default true */
+  crossTab?: boolean | { name?: string }
+  /** Further origins `client.fetch` may send the token to; the page's own origin always qualifies. @default [] */
+  apiOrigins?: string[]
+  /** The fetch implementation, for tests. @default the global fetch, looked up at call time */
+  fetch?: typeof fetch
+  /** The clock, in epoch ms, for tests. @default Date.now */
+  now?: () => number
+  /** A token response obtained elsewhere (SSR hand-off): the client starts authenticated. */
+  initialSession?: TokenResponse | null
+  /** Auth calls are aborted after this many ms. @default 10_000 */
+  requestTimeout?: number
+  /**
+   * Keep a non-secret "has a session" flag (a boolean, never a token) in localStorage and skip the
+   * initial refresh for visitors who never signed in. @default false
+   */
+  sessionHint?: boolean
+}
+
+export interface GetAccessTokenOptions {
+  /** The token must stay valid at least this long, in ms. @default the refresh margin */
+  minValidity?: number
+}
+
+export interface LogoutOptions {
+  /** Revoke every refresh token of the user on the server (every device). @default false */
+  everywhere?: boolean
+}
+
+export interface AuthClient<User = unknown> {
+  /** The zustand vanilla store holding `AuthState`. */
+  readonly store: StoreApi<AuthState<User>>
+  getState(): AuthState<User>
+  subscribe(listener: (state: AuthState<User>, previous: AuthState<User>) => void): () => void
+  /**
+   * Restores the session (one silent refresh, or a hand-off from another tab) and starts the timers and
+   * listeners. Idempotent: only the first call ever makes the initial request. Returns a function that
+   * stops the timers and listeners again; they stay on while any `start()` has not been stopped.
+   */
+  start(): () => void
+  login(credentials: Credentials): Promise<Session<User>>
+  setSession(tokenResponse: TokenResponse): Session<User>
+  logout(options?: LogoutOptions): Promise<void>
+  /**
+   * Renews the access token now (single-flight in the tab, serialized across tabs). Resolves with the
+   * new session, or `null` when signed out; rejects with `AuthError` on a network or server failure
+   * (the session is kept and retried).
+   */
+  refresh(): Promise<Session<User> | null>
+  getAccessToken(options?: GetAccessTokenOptions): Promise<string | null>
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
+  destroy(): void
+}

@@ -1,0 +1,2 @@
+export type { RefreshOnServerOptions, RefreshOnServerResult } from './refreshOnServer'
+export { refreshOnServer } from './refreshOnServer'

@@ -1,0 +1,339 @@
+import { errorForStatus } from '../core/httpTransport'
+import type { AuthTransport, Credentials, TokenResponse } from '../core/types'
+import { createTestToken } from './createTestToken'
+
+/** A failure the server produces on demand, for the next auth calls. */
+export type TestFault = 'network' | 'timeout' | '500' | '503' | '429' | 'html' | 'hang' | 'slow'
+
+export interface TestUser {
+  username: string
+  password: string
+  /** Further claims put in the access token (and the `user` object), e.g. `sub`, `name`, `role`. */
+  [claim: string]: unknown
+}
+
+export interface TestAuthServerOptions {
+  /** Access-token lifetime in seconds. @default 900 */
+  accessTtl?: number
+  /** @default one user: `{ username: 'ada', password: 'lovelace', sub: 'user-ada', name: 'Ada Lovelace' }` */
+  users?: TestUser[]
+  /** The server's clock, epoch ms (may differ from the client's). @default Date.now */
+  now?: () => number
+  /** How long each answer takes, in ms (timers). @default 0: answers on a later microtask */
+  latency?: number
+  /** How long a `slow` fault delays the answer, in ms. @default 3_000 */
+  slowDelay?: number
+}
+
+export interface TestAuthServerStats {
+  logins: number
+  failedLogins: number
+  refreshes: number
+  /** Refresh tokens presented a second time: each one revoked its whole family. */
+  reuseDetections: number
+  logouts: number
+  apiRequests: number
+}
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  credentials: RequestCredentials | undefined
+  /** Whether an `Authorization: Bearer` header was sent (the token itself is not recorded). */
+  bearer: boolean
+}
+
+export interface TestAuthServer {
+  /** Plug in as the client's `transport`. */
+  transport: AuthTransport
+  /** Plug in as the client's `fetch`: answers `/auth/*` and protected `/api/*` calls. */
+  fetch: typeof fetch
+  readonly stats: TestAuthServerStats
+  /** Every call made through `fetch`, in order. */
+  readonly requests: RecordedRequest[]
+  /** Whether the "browser" currently holds a refresh cookie. */
+  readonly hasCookie: boolean
+  /** The next `times` auth calls (login, refresh, logout) fail this way. */
+  fail(kind: TestFault, times?: number): void
+  /** Revokes every refresh token: the next refresh is refused (signed out everywhere). */
+  revoke(): void
+  /** Every access token issued so far is rejected by `/api/*` from now on, as if expired. */
+  expireTokens(): void
+  /** Gives the "browser" a refresh cookie for a user, as if it had signed in on an earlier visit. */
+  signIn(username?: string): void
+  /** Drops the refresh cookie, as if the browser had lost it. */
+  clearCookie(): void
+}
+
+interface Family {
+  user: TestUser
+  revoked: boolean
+}
+
+interface Answer {
+  status: number
+  body: unknown
+  /** The refresh cookie the "browser" holds after this answer; `null` clears it, `undefined` keeps it. */
+  cookie?: string | null
+}
+
+type Route = 'login' | 'refresh' | 'logout' | 'logout-all'
+
+const defaultUsers: TestUser[] = [
+  { username: 'ada', password: 'lovelace', sub: 'user-ada', name: 'Ada Lovelace' },
+]
+
+const publicUser = ({ password: _password, ...user }: TestUser) => user
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json', ...headers },
+  })
+
+const abortError = () => new DOMException('The operation was aborted.', 'AbortError')
+
+/**
+ * An in-memory auth server for tests and stories. It is strict: each refresh token works once, and
+ * presenting one again revokes its whole family and is counted. Like a browser, it reads the refresh cookie
+ * when a request is sent and stores the new one when the answer arrives, so two overlapping refreshes replay
+ * a token exactly as two real tabs would.
+ *
+ * @example
+ * const server = createTestAuthServer({ accessTtl: 60 })
+ * const client = createAuthClient({ transport: server.transport })
+ * await client.login({ username: 'ada', password: 'lovelace' })
+ * expect(server.stats.reuseDetections).toBe(0)
+ */
+export function createTestAuthServer(options: TestAuthServerOptions = {}): TestAuthServer {
+  const accessTtl = options.accessTtl ?? 900
+  const users = options.users ?? defaultUsers
+  const now = options.now ?? Date.now
+  const stats: TestAuthServerStats = {
+    logins: 0,
+    failedLogins: 0,
+    refreshes: 0,
+    reuseDetections: 0,
+    logouts: 0,
+    apiRequests: 0,
+  }
+  const requests: RecordedRequest[] = []
+  const refreshTokens = new Map<string, { family: Family; used: boolean }>()
+  const families = new Set<Family>()
+  const accessTokens = new Map<string, { user: TestUser; expiresAt: number; expired: boolean }>()
+  const faults: TestFault[] = []
+  let jar: string | null = null
+  let sequence = 0
+
+  const delay = (ms: number, signal?: AbortSignal | null) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(abortError())
+      const timer = setTimeout(resolve, ms)
+      signal?.addEventListener('abort', () => {
+        clearTimeout(timer)
+        reject(abortError())
+      })
+    })
+
+  function issue(family: Family): Answer {
+    sequence += 1
+    const refreshToken = `rt-${sequence}-${Math.random().toString(36).slice(2)}`
+    refreshTokens.set(refreshToken, { family, used: false })
+    const { username: _username, password: _password, ...claims } = family.user
+    const accessToken = createTestToken(
+      { ...claims, jti: `at-${sequence}` },
+      { expiresIn: accessTtl, now: now() },
+    )
+    accessTokens.set(accessToken, { user: family.user, expiresAt: now() + accessTtl * 1000, expired: false })
+    return {
+      status: 200,
+      body: {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: accessTtl,
+        user: publicUser(family.user),
+      },
+      cookie: refreshToken,
+    }
+  }
+
+  function startFamily(user: TestUser): Family {
+    const family = { user, revoked: false }
+    families.add(family)
+    return family
+  }
+
+  function answer(route: Route, body: unknown, cookie: string | null): Answer {
+    switch (route) {
+      case 'login': {
+        const { username, password } = (body ?? {}) as Credentials
+        if (typeof username !== 'string' || typeof password !== 'string') {
+          return {
+            status: 400,
+            body: { error: 'bad_request', message: 'username and password are required' },
+          }
+        }
+        const user = users.find((u) => u.username === username && u.password === password)
+        if (!user) {
+          stats.failedLogins += 1
+          return { status: 401, body: { error: 'invalid_credentials' } }
+        }
+        stats.logins += 1
+        return issue(startFamily(user))
+      }
+      case 'refresh': {
+        if (cookie === null) return { status: 401, body: { error: 'no_refresh_cookie' } }
+        const record = refreshTokens.get(cookie)
+        if (!record) return { status: 401, body: { error: 'invalid_grant' } }
+        if (record.family.revoked) return { status: 401, body: { error: 'token_revoked' } }
+        if (record.used) {
+          stats.reuseDetections += 1
+          record.family.revoked = true
+          return { status: 401, body: { error: 'token_reused' } }
+        }
+        record.used = true
+        stats.refreshes += 1
+        return issue(record.family)
+      }
+      case 'logout':
+      case 'logout-all': {
+        stats.logouts += 1
+        const family = cookie === null ? undefined : refreshTokens.get(cookie)?.family
+        if (family) family.revoked = true
+        if (family && route === 'logout-all') {
+          for (const other of families) if (other.user === family.user) other.revoked = true
+        }
+        return { status: 200, body: { ok: true }, cookie: null }
+      }
+    }
+  }
+
+  /** One auth call: the cookie is read at send, the answer (and its cookie) lands after the latency. */
+  async function exchange(route: Route, body: unknown, sendCookie: boolean, signal?: AbortSignal | null) {
+    const cookie = sendCookie ? jar : null
+    const fault = faults.shift()
+    if (options.latency) await delay(options.latency, signal)
+    else await Promise.resolve()
+    switch (fault) {
+      case 'network':
+        throw new TypeError('Failed to fetch')
+      case 'timeout':
+        throw new DOMException('The operation timed out.', 'TimeoutError')
+      case 'hang':
+        await delay(2 ** 31 - 1, signal)
+        break
+      case 'slow':
+        await delay(options.slowDelay ?? 3_000, signal)
+        break
+      case '500':
+      case '503':
+      case '429':
+        return { status: Number(fault), body: { error: 'unavailable' } } satisfies Answer
+      case 'html':
+        return { status: 200, body: '<!doctype html><title>Maintenance</title><h1>Back soon</h1>' }
+    }
+    const result = answer(route, body, cookie)
+    if (result.cookie !== undefined) jar = result.cookie
+    return result
+  }
+
+  const unwrap = (call: 'login' | 'refresh' | 'logout', result: Answer): TokenResponse => {
+    if (result.status >= 400) throw errorForStatus(result.status, call, result.body)
+    return result.body
+  }
+
+  const transport: AuthTransport = {
+    login: async (credentials) => unwrap('login', await exchange('login', credentials, true)),
+    refresh: async () => unwrap('refresh', await exchange('refresh', undefined, true)),
+    logout: async ({ everywhere }) =>
+      unwrap('logout', await exchange(everywhere ? 'logout-all' : 'logout', undefined, true)),
+  }
+
+  function authorize(header: string | null): TestUser | null {
+    const token = header?.match(/^Bearer (.+)$/)?.[1]
+    const record = token === undefined ? undefined : accessTokens.get(token)
+    if (!record || record.expired || record.expiresAt <= now()) return null
+    return record.user
+  }
+
+  const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : undefined
+    const url = input instanceof URL ? input.href : typeof input === 'string' ? input : input.url
+    const path = new URL(url, 'http://localhost').pathname
+    const method = (init?.method ?? request?.method ?? 'GET').toUpperCase()
+    const headers = new Headers(init?.headers ?? request?.headers)
+    const credentials = init?.credentials ?? request?.credentials
+    const signal = init?.signal ?? request?.signal
+    requests.push({ method, path, credentials, bearer: /^Bearer /.test(headers.get('Authorization') ?? '') })
+
+    const route = path.match(/^\/auth\/(login|refresh|logout|logout-all)$/)?.[1] as Route | undefined
+    if (route) {
+      if (method !== 'POST') return json(405, { error: 'method_not_allowed' })
+      const text =
+        init?.body !== undefined && init.body !== null
+          ? String(init.body)
+          : request
+            ? await request.text()
+            : ''
+      let body: unknown
+      try {
+        body = text === '' ? {} : JSON.parse(text)
+      } catch {
+        return json(400, { error: 'bad_request', message: 'malformed JSON' })
+      }
+      // Like a browser talking to another origin: the cookie goes only with credentials: 'include'.
+      const result = await exchange(route, body, credentials === 'include', signal)
+      if (typeof result.body === 'string') {
+        return new Response(result.body, { status: result.status, headers: { 'Content-Type': 'text/html' } })
+      }
+      return json(result.status, result.body, { 'Cache-Control': 'no-store' })
+    }
+    if (path.startsWith('/api/')) {
+      stats.apiRequests += 1
+      if (options.latency) await delay(options.latency, signal)
+      else await Promise.resolve()
+      const user = authorize(headers.get('Authorization'))
+      if (!user)
+        return json(401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' })
+      const echo =
+        method === 'GET' || method === 'HEAD'
+          ? undefined
+          : await new Response(init?.body ?? request?.body).text()
+      return json(200, {
+        ok: true,
+        path,
+        method,
+        user: publicUser(user),
+        ...(echo === undefined ? {} : { echo }),
+      })
+    }
+    return json(404, { error: 'not_found' })
+  }
+
+  return {
+    transport,
+    fetch: fetchImpl as typeof fetch,
+    stats,
+    requests,
+    get hasCookie() {
+      return jar !== null
+    },
+    fail(kind, times = 1) {
+      for (let i = 0; i < times; i += 1) faults.push(kind)
+    },
+    revoke() {
+      for (const family of families) family.revoked = true
+    },
+    expireTokens() {
+      for (const record of accessTokens.values()) record.expired = true
+    },
+    signIn(username) {
+      const user = username === undefined ? users[0] : users.find((u) => u.username === username)
+      if (!user) throw new Error(`createTestAuthServer: no user named ${String(username)}`)
+      jar = issue(startFamily(user)).cookie ?? null
+    },
+    clearCookie() {
+      jar = null
+    },
+  }
+}

@@ -1,0 +1,11 @@
+export type {
+  RecordedRequest,
+  TestAuthServer,
+  TestAuthServerOptions,
+  TestAuthServerStats,
+  TestFault,
+  TestUser,
+} from './createTestAuthServer'
+export { createTestAuthServer } from './createTestAuthServer'
+export type { TestTokenOptions } from './createTestToken'
+export { createTestToken } from './createTestToken'
