@@ -337,8 +337,10 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
 
   async function restore() {
     if (get().status !== 'loading') return
+    const gen = generation
     const handed = await askOpenTabs()
-    if (destroyed || get().status !== 'loading') return
+    // A login (or a session from another tab) got there first: restoring now would overwrite it.
+    if (destroyed || gen !== generation || get().status !== 'loading') return
     if (handed && handed.expiresAt > now()) {
       adopt(handed, 'tab')
       return

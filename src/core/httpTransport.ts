@@ -45,7 +45,8 @@ export function toAuthError(error: unknown, call: AuthCall): AuthError {
   if (error instanceof AuthError) return error
   const status = statusOf(error)
   if (status !== undefined) return errorForStatus(status, call, error)
-  const name = error instanceof Error ? error.name : undefined
+  // Duck-typed: a DOMException is not an `Error` instance in every realm (jsdom, iframes).
+  const name = error !== null && typeof error === 'object' ? (error as { name?: unknown }).name : undefined
   if (name === 'TimeoutError' || name === 'AbortError')
     return new AuthError('timeout', undefined, { cause: error })
   return new AuthError('network', undefined, { cause: error })
@@ -78,8 +79,7 @@ export interface HttpTransportOptions {
 /** The default transport: `POST` JSON with `credentials: 'include'` so the HttpOnly refresh cookie goes along. */
 export function createHttpTransport({ endpoints, getFetch }: HttpTransportOptions) {
   async function post(url: string, call: AuthCall, body: unknown, signal?: AbortSignal): Promise<unknown> {
-    const fail = (cause: unknown) =>
-      signal?.aborted ? new AuthError('timeout') : new AuthError('network', undefined, { cause })
+    const fail = (cause: unknown) => (signal?.aborted ? new AuthError('timeout') : toAuthError(cause, call))
     let text: string
     let response: Response
     try {
