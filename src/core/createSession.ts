@@ -10,16 +10,25 @@ const userFromClaims = (claims: JwtPayload) =>
 
 const refuse = (message: string) => new AuthError('bad_token', message)
 
+const numberOrAbsent = (value: unknown): number | undefined => {
+  if (value === undefined || value === null) return undefined
+  if (typeof value !== 'number') throw refuse('The access token has an expiry that is not a number.')
+  return value
+}
+
 /**
  * When the token expires, on the local clock (refresh rule 1). The server's clock is never compared with
  * ours when the answer says how long the token lives: `expires_in`, else `exp - iat`, each counted from
  * receipt. Only with nothing relative to go on is an absolute expiry taken as is.
  */
 export function computeExpiry(parsed: ParsedTokenResponse, claims: JwtPayload, receivedAt: number) {
-  const absolute = parsed.expiresAt ?? (typeof claims.exp === 'number' ? claims.exp * 1000 : undefined)
+  // A custom parseTokenResponse may hand back strings or null: never let `*` coerce them into a lifetime.
+  const expiresIn = numberOrAbsent(parsed.expiresIn)
+  const absolute =
+    numberOrAbsent(parsed.expiresAt) ?? (typeof claims.exp === 'number' ? claims.exp * 1000 : undefined)
   let lifetime: number
-  if (parsed.expiresIn !== undefined) {
-    lifetime = parsed.expiresIn * 1000
+  if (expiresIn !== undefined) {
+    lifetime = expiresIn * 1000
   } else if (absolute !== undefined && typeof claims.iat === 'number') {
     lifetime = absolute - claims.iat * 1000
   } else if (absolute !== undefined) {
@@ -36,7 +45,9 @@ export function computeExpiry(parsed: ParsedTokenResponse, claims: JwtPayload, r
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false
+  // A Date has no own keys: compared by keys alone, every two dates would be equal.
+  if (a instanceof Date) return Object.is(a.getTime(), (b as Date).getTime())
   const keysA = Object.keys(a)
   const keysB = Object.keys(b)
   if (keysA.length !== keysB.length) return false
@@ -73,6 +84,13 @@ export function createSession<User>(
   }
   const claims = decodeToken(parsed.accessToken)
   const { expiresAt, lifetime } = computeExpiry(parsed, claims, receivedAt)
-  const user = getUser ? getUser(claims, body) : ((parsed.user ?? userFromClaims(claims)) as User)
+  let user: User
+  try {
+    user = getUser ? getUser(claims, body) : ((parsed.user ?? userFromClaims(claims)) as User)
+  } catch (error) {
+    // Otherwise the client would report the app's own getUser failure as "server unreachable".
+    if (error instanceof AuthError) throw error
+    throw new AuthError('bad_response', 'getUser threw on the server answer.', { cause: error })
+  }
   return { accessToken: parsed.accessToken, expiresAt, lifetime, claims, user }
 }
