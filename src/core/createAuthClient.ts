@@ -197,10 +197,11 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     schedule()
   }
 
-  function share(session: SessionWithLifetime<User>) {
+  function share(session: SessionWithLifetime<User>, cause: 'signin' | 'refresh') {
     const { accessToken, expiresAt, lifetime: life, claims } = session
     sync?.post({
       type: 'session',
+      cause,
       session: { accessToken, expiresAt, lifetime: life, claims, user: get().user as User },
     })
   }
@@ -251,7 +252,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
         const session = makeSession(body)
         adopt(session, 'local')
         // Shared while still holding the lock, so the next tab to take it already has the new token.
-        share(session)
+        share(session, 'refresh')
         return currentSession()
       })
     } catch (thrown) {
@@ -287,7 +288,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
           signOut('other-tab', null, false)
         return
       case 'session':
-        adoptShared(message.session)
+        adoptShared(message.session, message.cause)
         return
       case 'signin':
         // Storage fallback: no token travels, so this tab renews with the (shared) cookie itself.
@@ -311,10 +312,14 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     }
   }
 
-  function adoptShared(session: SharedSession<User>) {
+  function adoptShared(session: SharedSession<User>, cause: 'signin' | 'refresh') {
     const s = get()
     if (session.expiresAt <= now()) return
     const sameUser = subjectOf(s.claims) === subjectOf(session.claims)
+    // A renewal only continues a session this tab holds or is still restoring. One that reaches a tab signed
+    // out, or holding another user, is a refresh that raced a logout or a sign-in elsewhere (refresh rule 5).
+    const restoring = s.status === 'loading' || (s.status === 'unauthenticated' && s.reason === 'network')
+    if (cause === 'refresh' && !restoring && !(s.status === 'authenticated' && sameUser)) return
     if (s.status === 'authenticated' && sameUser && s.expiresAt !== null && s.expiresAt >= session.expiresAt)
       return
     adopt(session, 'tab')
@@ -424,7 +429,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
         throw new AuthError('session_expired', 'Signed out while the login was in flight.')
       const session = makeSession(body)
       adopt(session, 'local')
-      share(session)
+      share(session, 'signin')
       return currentSession() as Session<User>
     } catch (thrown) {
       // The login call's own 401 means wrong credentials, never "refresh and retry".
@@ -438,7 +443,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     const session = makeSession(tokenResponse)
     dropInflight()
     adopt(session, 'local')
-    share(session)
+    share(session, 'signin')
     return currentSession() as Session<User>
   }
 

@@ -11,7 +11,11 @@ export interface SharedSession<User = unknown> {
 
 /** Everything tabs say to each other. `from` is the sending client's id, so a tab ignores its own echo. */
 export type TabMessage<User = unknown> =
-  | { type: 'session'; from: string; session: SharedSession<User> }
+  /**
+   * `cause` tells a sign-in (login, `setSession`) from a renewal: a tab that is signed out adopts only the
+   * former, so a renewal that raced a logout cannot sign it back in.
+   */
+  | { type: 'session'; from: string; session: SharedSession<User>; cause: 'signin' | 'refresh' }
   | { type: 'logout'; from: string }
   | { type: 'ask'; from: string }
   | { type: 'answer'; from: string; to: string; session: SharedSession<User> }
@@ -81,7 +85,8 @@ export function openTabSync<User>(
       kind: 'storage',
       id,
       post: (message) => {
-        const type = message.type === 'session' ? 'signin' : message.type
+        // Only sign-in and sign-out travel this way (SPEC §3): a renewal stays in its tab.
+        const type = message.type === 'session' && message.cause === 'signin' ? 'signin' : message.type
         if (type !== 'logout' && type !== 'signin') return
         try {
           // `at` makes every write a change, so the same message twice still fires an event.
@@ -119,9 +124,13 @@ export async function withRefreshLock<T>(name: string, maxWait: number, task: ()
   const timer = setTimeout(() => controller.abort(), maxWait)
   let entered = false
   try {
-    return await locks.request(`${name}:refresh`, { signal: controller.signal }, () => {
+    return await locks.request(`${name}:refresh`, { signal: controller.signal }, async () => {
       entered = true
       clearTimeout(timer)
+      // The previous holder shared its new session before releasing the lock, but the message and the
+      // grant travel separately and the grant can come first. One task later the message has landed, so
+      // the task sees the fresher token and skips its call instead of renewing a second time.
+      await new Promise((resolve) => setTimeout(resolve, 0))
       return task()
     })
   } catch (error) {

@@ -1,0 +1,613 @@
+import {
+  type AuthClient,
+  type AuthClientOptions,
+  type AuthState,
+  type AuthTransport,
+  createAuthClient,
+  type TokenResponse,
+} from 'react-jwt-session/core'
+import { createTestAuthServer, type TestAuthServer } from 'react-jwt-session/testing'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+
+// Several clients in one jsdom window stand for the tabs of one browser: each opens its own
+// BroadcastChannel (Node's, which jsdom exposes), and they share one strict test server whose cookie jar is
+// the browser's. jsdom has no Web Locks, so each test installs a FIFO mutex with the same API.
+
+interface TestUser {
+  username: string
+  sub: string
+  name: string
+}
+
+const ttl = 60 // s
+const lifetime = ttl * 1000
+const users = [
+  { username: 'ada', password: 'lovelace', sub: 'user-ada', name: 'Ada Lovelace' },
+  { username: 'bob', password: 'builder', sub: 'user-bob', name: 'Bob Builder' },
+]
+const jwtShaped = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/
+
+/**
+ * The shared strict server. Its answers take 20 ms, like a network: requests sent in the same tick overlap,
+ * so two tabs renewing at once really present the same refresh cookie.
+ */
+const makeServer = () => createTestAuthServer({ accessTtl: ttl, users, latency: 20 })
+
+/** A transport that counts the calls one tab makes, in front of the shared server. */
+function countingTransport(server: TestAuthServer) {
+  const calls = { login: 0, refresh: 0, logout: 0 }
+  const logins: TokenResponse[] = []
+  const transport: AuthTransport = {
+    login: async (credentials, context) => {
+      calls.login += 1
+      const body = await server.transport.login(credentials, context)
+      logins.push(body)
+      return body
+    },
+    refresh: (context) => {
+      calls.refresh += 1
+      return server.transport.refresh(context)
+    },
+    logout: (options, context) => {
+      calls.logout += 1
+      return server.transport.logout(options, context)
+    },
+  }
+  return { transport, calls, logins }
+}
+
+/** `navigator.locks.request(name, { signal }, callback)` as an in-page FIFO mutex per name. */
+function installLockShim() {
+  const queues = new Map<string, Array<{ grant: () => void; cancel: () => void }>>()
+  const held = new Set<string>()
+  const stats = { requests: 0, grants: 0, aborted: 0 }
+  const release = (name: string) => {
+    const next = queues.get(name)?.shift()
+    if (next) next.grant()
+    else held.delete(name)
+  }
+  const request = (
+    name: string,
+    options: { signal?: AbortSignal },
+    callback: (lock: { name: string; mode: 'exclusive' }) => unknown,
+  ) =>
+    new Promise((resolve, reject) => {
+      stats.requests += 1
+      const { signal } = options
+      if (signal?.aborted) {
+        reject(signal.reason)
+        return
+      }
+      const onAbort = () => {
+        const queue = queues.get(name) ?? []
+        const index = queue.indexOf(waiter)
+        if (index >= 0) queue.splice(index, 1)
+        stats.aborted += 1
+        reject(signal?.reason ?? new DOMException('The lock request was aborted.', 'AbortError'))
+      }
+      const waiter = {
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort)
+          held.add(name)
+          stats.grants += 1
+          Promise.resolve()
+            .then(() => callback({ name, mode: 'exclusive' }))
+            .then(resolve, reject)
+            .finally(() => release(name))
+        },
+        cancel: onAbort,
+      }
+      if (held.has(name)) {
+        signal?.addEventListener('abort', onAbort, { once: true })
+        const queue = queues.get(name) ?? []
+        queue.push(waiter)
+        queues.set(name, queue)
+      } else {
+        waiter.grant()
+      }
+    })
+  Object.defineProperty(navigator, 'locks', { configurable: true, value: { request } })
+  return {
+    stats,
+    /** Takes the lock and never gives it back, like a tab frozen or crashed while holding it. */
+    holdForever: (name: string) => {
+      void request(name, {}, () => new Promise(() => {}))
+    },
+    uninstall: () => {
+      Reflect.deleteProperty(navigator, 'locks')
+    },
+  }
+}
+
+let name = ''
+let runs = 0
+let locks: ReturnType<typeof installLockShim>
+const cleanups: Array<() => void> = []
+
+beforeEach(() => {
+  vi.useFakeTimers()
+  runs += 1
+  name = `cross-tab-test-${runs}`
+  locks = installLockShim()
+  localStorage.clear()
+})
+
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup()
+  locks.uninstall()
+  localStorage.clear()
+  vi.unstubAllGlobals()
+  vi.useRealTimers()
+})
+
+/** A tab: a client on the shared server, started, with its own call counter and state history. */
+function openTab(server: TestAuthServer, options: AuthClientOptions<TestUser> = {}) {
+  const { transport, calls, logins } = countingTransport(server)
+  const client: AuthClient<TestUser> = createAuthClient<TestUser>({
+    transport,
+    crossTab: { name },
+    ...options,
+  })
+  const history: AuthState<TestUser>[] = [client.getState()]
+  const unsubscribe = client.subscribe((state) => {
+    history.push(state)
+  })
+  cleanups.push(() => {
+    unsubscribe()
+    client.destroy()
+  })
+  client.start()
+  return { client, calls, history, logins }
+}
+type Tab = ReturnType<typeof openTab>
+
+/** Lets messages between the tabs (real message ports) and promise chains run, without moving the clock. */
+const settle = async () => {
+  for (let i = 0; i < 5; i += 1) await vi.advanceTimersByTimeAsync(0)
+}
+
+/** Moves the fake clock in small steps until `promise` settles (the server answers after its latency). */
+async function run<T>(promise: Promise<T>): Promise<T> {
+  let done = false
+  promise.then(
+    () => {
+      done = true
+    },
+    () => {
+      done = true
+    },
+  )
+  for (let i = 0; i < 1000 && !done; i += 1) await vi.advanceTimersByTimeAsync(10)
+  return promise
+}
+
+/**
+ * Opens `count` tabs signed in to one session (one cookie, one absolute expiry): the first one signs in, the
+ * others are handed the session by it. Without cross-tab, where no tab hears another, each of them adopts the
+ * same sign-in answer instead, as if it had been there when the user signed in.
+ */
+async function openSignedInTabs(
+  server: TestAuthServer,
+  count: number,
+  options?: AuthClientOptions<TestUser>,
+) {
+  const first = openTab(server, options)
+  await vi.advanceTimersByTimeAsync(200)
+  await run(first.client.login({ username: 'ada', password: 'lovelace' }))
+  const tabs = [first]
+  for (let i = 1; i < count; i += 1) {
+    const tab = openTab(server, options)
+    if (options?.crossTab === false) tab.client.setSession(first.logins[0]!)
+    else await vi.advanceTimersByTimeAsync(200)
+    tabs.push(tab)
+  }
+  return tabs
+}
+
+const tokens = (tabs: Tab[]) => new Set(tabs.map((tab) => tab.client.getState().accessToken))
+const statuses = (tabs: Tab[]) => tabs.map((tab) => tab.client.getState().status)
+/** The sign-outs a tab went through after `from` (an index into its history). */
+const signOuts = (tab: Tab, from = 0) =>
+  tab.history.filter(
+    (state, i) =>
+      i >= from && state.status === 'unauthenticated' && tab.history[i - 1]?.status !== state.status,
+  )
+
+describe('one refresh per token lifetime across tabs', () => {
+  it('5 tabs over 3 token lifetimes make 3 refresh requests, with no reuse and no sign-out', async () => {
+    const server = makeServer()
+    const tabs = await openSignedInTabs(server, 5)
+    expect(statuses(tabs)).toEqual(Array(5).fill('authenticated'))
+    expect(server.stats.refreshes).toBe(0)
+    // Every tab holds the same absolute expiry, so all five timers are due in the same tick.
+    expect(new Set(tabs.map((tab) => tab.client.getState().expiresAt)).size).toBe(1)
+    const from = tabs.map((tab) => tab.history.length)
+
+    await vi.advanceTimersByTimeAsync(3 * lifetime)
+
+    expect(server.stats.refreshes).toBe(3)
+    expect(server.stats.reuseDetections).toBe(0)
+    expect(statuses(tabs)).toEqual(Array(5).fill('authenticated'))
+    expect(tokens(tabs).size).toBe(1)
+    expect(tabs.flatMap((tab, i) => signOuts(tab, from[i]))).toEqual([])
+    // The lock was really contended: every tab asked for it at each refresh point.
+    expect(locks.stats.requests).toBeGreaterThanOrEqual(15)
+  })
+
+  it('control: the same 5 tabs with crossTab: false replay the refresh token and get signed out', async () => {
+    const server = makeServer()
+    const tabs = await openSignedInTabs(server, 5, { crossTab: false })
+    expect(statuses(tabs)).toEqual(Array(5).fill('authenticated'))
+    expect(new Set(tabs.map((tab) => tab.client.getState().expiresAt)).size).toBe(1)
+    expect(server.stats.reuseDetections).toBe(0)
+
+    await vi.advanceTimersByTimeAsync(3 * lifetime)
+
+    expect(server.stats.reuseDetections).toBeGreaterThan(0)
+    expect(statuses(tabs)).toContain('unauthenticated')
+    expect(locks.stats.requests).toBe(0)
+  })
+
+  it('5 tabs restoring a session at the same moment make one refresh request', async () => {
+    const server = makeServer()
+    server.signIn('ada')
+    const tabs = Array.from({ length: 5 }, () => openTab(server))
+    await vi.advanceTimersByTimeAsync(1000)
+
+    expect(server.stats.refreshes).toBe(1)
+    expect(server.stats.reuseDetections).toBe(0)
+    expect(statuses(tabs)).toEqual(Array(5).fill('authenticated'))
+    expect(tokens(tabs).size).toBe(1)
+  })
+
+  it('a focus storm past the refresh point makes one refresh request', async () => {
+    const server = makeServer()
+    const tabs = await openSignedInTabs(server, 5)
+    // The clock jumps (a sleeping laptop) without any timer firing; then every tab wakes up at once.
+    vi.setSystemTime(Date.now() + lifetime - 5000)
+    window.dispatchEvent(new Event('focus'))
+    document.dispatchEvent(new Event('visibilitychange'))
+    window.dispatchEvent(new Event('online'))
+    await vi.advanceTimersByTimeAsync(1000)
+
+    expect(server.stats.refreshes).toBe(1)
+    expect(server.stats.reuseDetections).toBe(0)
+    expect(statuses(tabs)).toEqual(Array(5).fill('authenticated'))
+    expect(tokens(tabs).size).toBe(1)
+  })
+
+  it('refresh() called in every tab at once makes one refresh request', async () => {
+    const server = makeServer()
+    const tabs = await openSignedInTabs(server, 5)
+    const before = tabs[0]!.client.getState().accessToken
+
+    const sessions = await run(Promise.all(tabs.map((tab) => tab.client.refresh())))
+
+    expect(server.stats.refreshes).toBe(1)
+    expect(server.stats.reuseDetections).toBe(0)
+    expect(new Set(sessions.map((session) => session?.accessToken)).size).toBe(1)
+    expect(sessions[0]?.accessToken).not.toBe(before)
+    expect(tokens(tabs).size).toBe(1)
+  })
+})
+
+describe('sign-out and sign-in reach every tab', () => {
+  it('sign-out in one tab signs out the others with reason other-tab, with no server call of their own', async () => {
+    const server = makeServer()
+    const [a, b, c] = (await openSignedInTabs(server, 3)) as [Tab, Tab, Tab]
+
+    const done = a.client.logout()
+    // Memory first, synchronously, in the tab that signs out.
+    expect(a.client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'logout' })
+    await run(done)
+    await settle()
+
+    for (const tab of [b, c]) {
+      expect(tab.client.getState()).toMatchObject({
+        status: 'unauthenticated',
+        reason: 'other-tab',
+        accessToken: null,
+        user: null,
+        claims: null,
+      })
+      expect(tab.calls).toEqual({ login: 0, refresh: 0, logout: 0 })
+    }
+    expect(server.stats.logouts).toBe(1)
+
+    // Nothing brings the session back later: no timer is left in any tab.
+    await vi.advanceTimersByTimeAsync(3 * lifetime)
+    expect(statuses([a, b, c])).toEqual(Array(3).fill('unauthenticated'))
+    expect(server.stats.refreshes).toBe(0)
+  })
+
+  it('sign-in in one tab signs in the others with no refresh request', async () => {
+    const server = makeServer()
+    const tabs = Array.from({ length: 3 }, () => openTab(server))
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(tabs.map((tab) => tab.client.getState().reason)).toEqual(Array(3).fill('no-session'))
+    const restoreCalls = server.stats.refreshes
+    const callsBefore = tabs.map((tab) => ({ ...tab.calls }))
+
+    await run(tabs[0]!.client.login({ username: 'ada', password: 'lovelace' }))
+    await settle()
+
+    expect(statuses(tabs)).toEqual(Array(3).fill('authenticated'))
+    expect(tokens(tabs).size).toBe(1)
+    expect(tabs.map((tab) => tab.client.getState().user?.name)).toEqual(Array(3).fill('Ada Lovelace'))
+    expect(tabs.map((tab) => tab.client.getState().expiresAt)).toEqual(
+      Array(3).fill(tabs[0]!.client.getState().expiresAt),
+    )
+    expect(server.stats.refreshes).toBe(restoreCalls)
+    expect(tabs.slice(1).map((tab) => tab.calls)).toEqual(callsBefore.slice(1))
+  })
+
+  it('a tab holding user A that receives user B goes through signed out, never mixing the two', async () => {
+    const server = makeServer()
+    const [a, b] = (await openSignedInTabs(server, 2)) as [Tab, Tab]
+    expect(a.client.getState().user?.sub).toBe('user-ada')
+    const from = a.history.length
+    const refreshCalls = a.calls.refresh
+
+    await run(b.client.login({ username: 'bob', password: 'builder' }))
+    await settle()
+
+    const seen = a.history.slice(from)
+    expect(a.client.getState()).toMatchObject({ status: 'authenticated', user: { sub: 'user-bob' } })
+    // Every state is one user's or nobody's: the user, the claims and the token always agree.
+    for (const state of a.history) {
+      if (state.status === 'authenticated') {
+        expect(state.claims?.sub).toBe(state.user?.sub)
+        expect(decodeSub(state.accessToken)).toBe(state.user?.sub)
+      } else {
+        expect([state.user, state.claims, state.accessToken]).toEqual([null, null, null])
+      }
+    }
+    // Ada, then nobody, then Bob.
+    const subjects = seen.map((state) => state.user?.sub ?? null).filter((s, i, all) => s !== all[i - 1])
+    expect(subjects).toEqual([null, 'user-bob'])
+    expect(seen.find((state) => state.status === 'unauthenticated')?.reason).toBe('other-tab')
+    expect(a.calls.refresh).toBe(refreshCalls)
+  })
+
+  it('a new tab beside a signed-in tab is handed the session with no refresh request', async () => {
+    const server = makeServer()
+    const a = openTab(server)
+    await vi.advanceTimersByTimeAsync(200)
+    await run(a.client.login({ username: 'ada', password: 'lovelace' }))
+    const refreshesBefore = server.stats.refreshes
+
+    const b = openTab(server)
+    expect(b.client.getState().status).toBe('loading')
+    await vi.advanceTimersByTimeAsync(200)
+
+    expect(b.client.getState()).toMatchObject({ status: 'authenticated', user: { sub: 'user-ada' } })
+    expect(b.client.getState().accessToken).toBe(a.client.getState().accessToken)
+    expect(b.client.getState().expiresAt).toBe(a.client.getState().expiresAt)
+    expect(server.stats.refreshes).toBe(refreshesBefore)
+    expect(b.calls).toEqual({ login: 0, refresh: 0, logout: 0 })
+  })
+
+  it('a new tab with no open tab to answer calls the refresh endpoint once, after the hand-off wait', async () => {
+    const server = makeServer()
+    server.signIn('ada')
+    const a = openTab(server)
+    await settle()
+    expect(a.calls.refresh).toBe(0)
+    await vi.advanceTimersByTimeAsync(200)
+    expect(a.calls.refresh).toBe(1)
+    expect(a.client.getState().status).toBe('authenticated')
+  })
+})
+
+describe('storage-event fallback (no BroadcastChannel)', () => {
+  it('propagates sign-in and sign-out through one key holding only { type, at }, never a token', async () => {
+    vi.stubGlobal('BroadcastChannel', undefined)
+    const key = `${name}:event`
+    const written: string[] = []
+    const setItemReal = Storage.prototype.setItem
+    vi.spyOn(Storage.prototype, 'setItem').mockImplementation(function (this: Storage, k: string, v: string) {
+      written.push(`${k}=${v}`)
+      setItemReal.call(this, k, v)
+    })
+    const server = makeServer()
+    const a = openTab(server)
+    const b = openTab(server)
+    await vi.advanceTimersByTimeAsync(200)
+    expect(statuses([a, b])).toEqual(['unauthenticated', 'unauthenticated'])
+
+    /** What the browser does in the other tabs after a write to localStorage. */
+    const deliver = () => {
+      const newValue = localStorage.getItem(key)
+      window.dispatchEvent(new StorageEvent('storage', { key, newValue, storageArea: localStorage }))
+    }
+
+    await run(a.client.login({ username: 'ada', password: 'lovelace' }))
+    const signin = JSON.parse(localStorage.getItem(key) ?? 'null')
+    expect(Object.keys(signin).sort()).toEqual(['at', 'type'])
+    expect(signin.type).toBe('signin')
+    expect(b.client.getState().status).toBe('unauthenticated')
+    deliver()
+    await vi.advanceTimersByTimeAsync(100)
+    // No token travels: the other tab renews with the browser's (shared) cookie itself.
+    expect(b.client.getState()).toMatchObject({ status: 'authenticated', user: { sub: 'user-ada' } })
+    expect(b.calls.refresh).toBe(2)
+    expect(server.stats.reuseDetections).toBe(0)
+
+    // A renewal is not a sign-in: it stays in its tab, and each tab renews on its own with the shared cookie
+    // (serialized by the lock, so never a replay).
+    const writes = written.length
+    await vi.advanceTimersByTimeAsync(lifetime)
+    expect(written.slice(writes).filter((entry) => entry.startsWith(`${key}=`))).toEqual([])
+    expect(statuses([a, b])).toEqual(['authenticated', 'authenticated'])
+    expect(server.stats.refreshes).toBeGreaterThanOrEqual(2)
+    expect(server.stats.reuseDetections).toBe(0)
+
+    // Someone else's key is not a message.
+    window.dispatchEvent(new StorageEvent('storage', { key: 'other', newValue: '{"type":"logout"}' }))
+    window.dispatchEvent(new StorageEvent('storage', { key, newValue: 'not json' }))
+    await settle()
+    expect(b.client.getState().status).toBe('authenticated')
+
+    await run(a.client.logout())
+    const logout = JSON.parse(localStorage.getItem(key) ?? 'null')
+    expect(Object.keys(logout).sort()).toEqual(['at', 'type'])
+    expect(logout.type).toBe('logout')
+    deliver()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(b.client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'other-tab' })
+    expect(b.calls.logout).toBe(0)
+
+    expect(written.length).toBeGreaterThan(0)
+    expect(written.filter((entry) => jwtShaped.test(entry))).toEqual([])
+    for (let i = 0; i < localStorage.length; i += 1) {
+      const k = localStorage.key(i) ?? ''
+      expect(`${k}=${localStorage.getItem(k)}`).not.toMatch(jwtShaped)
+    }
+  })
+})
+
+describe('races and failures', () => {
+  it('a logout racing an in-flight refresh in another tab stays signed out, and nothing is broadcast', async () => {
+    const server = makeServer()
+    const [a, b, c] = (await openSignedInTabs(server, 3)) as [Tab, Tab, Tab]
+    // B's refresh reaches the server (the token rotates) but its answer is held until A has signed out.
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const { refresh } = server.transport
+    vi.spyOn(server.transport, 'refresh').mockImplementationOnce(async (context) => {
+      const body = await refresh(context)
+      await held
+      return body
+    })
+    const messages = listen()
+
+    const refreshing = b.client.refresh()
+    await vi.advanceTimersByTimeAsync(100)
+    expect(server.stats.refreshes).toBe(1)
+    await run(a.client.logout())
+    await settle()
+    release()
+    await run(refreshing)
+    await settle()
+
+    expect(a.client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'logout' })
+    expect(b.client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'other-tab' })
+    expect(c.client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'other-tab' })
+    expect(messages.map((message) => message.type)).toEqual(['logout'])
+    await vi.advanceTimersByTimeAsync(3 * lifetime)
+    expect(statuses([a, b, c])).toEqual(Array(3).fill('unauthenticated'))
+  })
+
+  it('a refresh answer that lands in the refreshing tab just before the logout message does not sign the other tab back in', async () => {
+    const server = makeServer()
+    const [a, b] = (await openSignedInTabs(server, 2)) as [Tab, Tab]
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const { refresh } = server.transport
+    vi.spyOn(server.transport, 'refresh').mockImplementationOnce(async (context) => {
+      const body = await refresh(context)
+      await held
+      return body
+    })
+    const refreshing = b.client.refresh()
+    await vi.advanceTimersByTimeAsync(100)
+    // A signs out and, in the same task, B's refresh answer lands: B adopts and shares it before A's
+    // logout message reaches it.
+    void a.client.logout()
+    release()
+    await run(refreshing)
+    await settle()
+
+    expect(a.client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'logout' })
+    expect(b.client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'other-tab' })
+  })
+
+  it('the lock wait is bounded: a lock held forever delays the refresh by at most requestTimeout', async () => {
+    const server = makeServer()
+    server.signIn('ada')
+    locks.holdForever(`${name}:refresh`)
+    const a = openTab(server, { requestTimeout: 5000 })
+
+    await vi.advanceTimersByTimeAsync(4000)
+    expect(a.client.getState().status).toBe('loading')
+    expect(server.stats.refreshes).toBe(0)
+
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(a.client.getState()).toMatchObject({ status: 'authenticated', user: { sub: 'user-ada' } })
+    expect(server.stats.refreshes).toBe(1)
+    expect(locks.stats.aborted).toBe(1)
+
+    // And so is every later renewal: the session lives on while the lock stays stuck.
+    await vi.advanceTimersByTimeAsync(3 * lifetime)
+    expect(a.client.getState().status).toBe('authenticated')
+    expect(server.stats.refreshes).toBe(4)
+  })
+
+  it("ignores its own echo: a message carrying the tab's own id changes nothing", async () => {
+    const server = makeServer()
+    const messages = listen()
+    const [a] = (await openSignedInTabs(server, 1)) as [Tab]
+    const ownId = messages.find((message) => message.type === 'ask')?.from
+    expect(ownId).toEqual(expect.any(String))
+
+    const raw = new BroadcastChannel(name)
+    cleanups.push(() => raw.close())
+    raw.postMessage({ type: 'logout', from: ownId })
+    await settle()
+    expect(a.client.getState().status).toBe('authenticated')
+
+    // Control: the same message from another tab signs it out.
+    raw.postMessage({ type: 'logout', from: 'another-tab' })
+    await settle()
+    expect(a.client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'other-tab' })
+  })
+
+  it('crossTab: false opens no channel, takes no lock and listens to no storage event', async () => {
+    const opened = vi.fn()
+    const Real = BroadcastChannel
+    vi.stubGlobal(
+      'BroadcastChannel',
+      class extends Real {
+        constructor(channel: string) {
+          super(channel)
+          opened(channel)
+        }
+      },
+    )
+    const addEventListener = vi.spyOn(window, 'addEventListener')
+    const server = makeServer()
+    server.signIn('ada')
+    const a = openTab(server, { crossTab: false })
+    await vi.advanceTimersByTimeAsync(100)
+    expect(a.client.getState().status).toBe('authenticated')
+    await run(a.client.refresh())
+    await run(a.client.logout())
+
+    expect(opened).not.toHaveBeenCalled()
+    expect(locks.stats.requests).toBe(0)
+    expect(addEventListener.mock.calls.map(([type]) => type)).not.toContain('storage')
+    // And a channel opened by a cross-tab client of the same name does not reach it.
+    expect(localStorage.length).toBe(0)
+  })
+})
+
+/** Every message posted on this test's channel, as another tab would see it. */
+function listen() {
+  const seen: Array<{ type: string; from: string }> = []
+  const channel = new BroadcastChannel(name)
+  channel.onmessage = (event: MessageEvent) => {
+    seen.push(event.data)
+  }
+  cleanups.push(() => channel.close())
+  return seen
+}
+
+function decodeSub(token: string | null): unknown {
+  const payload = token?.split('.')[1]
+  if (!payload) return undefined
+  return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))).sub
+}
