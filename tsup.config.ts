@@ -1,4 +1,29 @@
-import { defineConfig } from 'tsup'
+import { readFile, writeFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { defineConfig, type Options } from 'tsup'
+
+type Plugin = NonNullable<Options['plugins']>[number]
+
+const isReactEntry = (path: string) => /^index\.c?js$/.test(basename(path))
+const directive = /^\s*['"]use client['"];?\s*/
+
+// The React entry must start with "use client" (React Server Components). Rollup, which tsup runs for tree
+// shaking after every plugin's renderChunk, drops module-level directives (with a warning), so the line is
+// taken out before it and written back into the finished file. Only the React entry gets it: `/core`,
+// `/server` and their shared chunks stay usable on the server.
+const useClient: Plugin = {
+  name: 'use-client',
+  renderChunk(code, chunk) {
+    return isReactEntry(chunk.path) ? { code: code.replace(directive, '') } : undefined
+  },
+  async buildEnd({ writtenFiles }) {
+    for (const file of writtenFiles) {
+      if (!isReactEntry(file.name)) continue
+      const code = await readFile(file.name, 'utf8')
+      await writeFile(file.name, `'use client';\n${code.replace(directive, '')}`)
+    }
+  },
+}
 
 export default defineConfig({
   entry: {
@@ -16,4 +41,5 @@ export default defineConfig({
   splitting: true,
   sourcemap: false,
   external: ['react', 'react-dom', 'zustand', '@tanstack/react-query', 'jwt-decode'],
+  plugins: [useClient],
 })

@@ -390,6 +390,9 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     if (mounts === 1) {
       stopListening = listen()
       if (channelName !== null) sync = openTabSync<User>(channelName, onTabMessage)
+      // Restarted while still waiting for a hand-off (StrictMode unmounts and mounts again at once): the old
+      // channel is closed, so ask again on the new one; the original wait still bounds it.
+      if (handoff) sync?.post({ type: 'ask' })
       if (get().error !== null) scheduleRetry()
       else schedule()
     }
@@ -413,7 +416,6 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     stopListening = noop
     sync?.close()
     sync = null
-    handoff?.(null)
   }
 
   // --- public actions -------------------------------------------------------------------------------------------
@@ -502,6 +504,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     dropInflight()
     mounts = 0
     stop()
+    handoff?.(null)
   }
 
   const client: AuthClient<User> = {

@@ -1,0 +1,88 @@
+import { QueryClient, QueryClientContext } from '@tanstack/react-query'
+import { type ReactNode, useCallback, useContext, useEffect, useMemo, useRef } from 'react'
+import { useStore } from 'zustand'
+import { createAuthClient } from '../core/createAuthClient'
+import type { AuthClient, AuthClientOptions, AuthState } from '../core/types'
+import { AuthContext, type AuthContextValue } from './context'
+
+interface AuthProviderOwnProps {
+  /**
+   * Shown instead of the children while the session is being restored (`status: 'loading'`): the loading
+   * gate for the whole app. Without it the children render at once, so public pages show during the initial
+   * refresh and `<RequireAuth loading>` gates only the protected parts.
+   * @default undefined (no gate)
+   */
+  fallback?: ReactNode
+  /**
+   * The TanStack `QueryClient` to clear on every sign-out and user switch, so the next user never sees the
+   * last user's data.
+   * @default the client of the nearest `QueryClientProvider`, if any
+   */
+  queryClient?: QueryClient
+  children?: ReactNode
+}
+
+interface WithClient<User> {
+  /**
+   * An auth client made once outside React with `createAuthClient()`. Instead of it, the client options
+   * can be passed as props; the provider then makes its own client once (later changes are ignored).
+   * @default a client made from the other props
+   */
+  client: AuthClient<User>
+}
+
+type WithOptions<User> = AuthClientOptions<User> & { client?: never }
+
+export type AuthProviderProps<User = unknown> = AuthProviderOwnProps & (WithClient<User> | WithOptions<User>)
+
+const subjectOf = (state: AuthState<unknown>) => state.claims?.sub
+
+/**
+ * Provides the auth client to the hooks and components below, starts it on mount (one initial refresh,
+ * however often React mounts), gates the app while loading when given a `fallback`, and clears the query
+ * cache on every sign-out.
+ *
+ * @example
+ * const authClient = createAuthClient<User>()
+ * <AuthProvider client={authClient} fallback={<Spinner />}><App /></AuthProvider>
+ */
+export function AuthProvider<User = unknown>(props: AuthProviderProps<User>): ReactNode {
+  const { fallback, queryClient: queryClientProp, children, client: given, ...options } = props
+  // A ref, not useState: StrictMode calls state initializers twice, and one client per provider is the rule.
+  const own = useRef<AuthClient<User> | null>(null)
+  if (given === undefined && own.current === null) own.current = createAuthClient<User>(options)
+  const client = (given ?? own.current) as AuthClient<unknown>
+
+  const foundQueryClient = useContext(QueryClientContext)
+  const queryClient = queryClientProp ?? foundQueryClient
+  const privateQueryClient = useRef<QueryClient | null>(null)
+  const getQueryClient = useCallback((): QueryClient => {
+    if (queryClient) return queryClient
+    // Only `useLogin` without a QueryClientProvider needs this one; made on first use.
+    privateQueryClient.current ??= new QueryClient()
+    return privateQueryClient.current
+  }, [queryClient])
+
+  useEffect(() => client.start(), [client])
+
+  useEffect(
+    () =>
+      client.subscribe((state, previous) => {
+        if (previous.status !== 'authenticated') return
+        if (state.status === 'authenticated' && subjectOf(state) === subjectOf(previous)) return
+        // Signed out (here, in another tab, by expiry or revocation) or another user: drop the cached data.
+        queryClient?.clear()
+        privateQueryClient.current?.clear()
+      }),
+    [client, queryClient],
+  )
+
+  const loading = useStore(client.store, (state) => state.status === 'loading')
+  const value = useMemo<AuthContextValue>(() => ({ client, getQueryClient }), [client, getQueryClient])
+
+  return (
+    <AuthContext.Provider value={value}>
+      {loading && fallback !== undefined ? fallback : children}
+    </AuthContext.Provider>
+  )
+}

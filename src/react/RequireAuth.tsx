@@ -1,0 +1,63 @@
+import type { ReactNode } from 'react'
+import { useStore } from 'zustand'
+import type { AuthState, Session } from '../core/types'
+import { useAuthContext } from './context'
+
+export interface RequireAuthProps<User = unknown> {
+  /** Shown when authenticated and `allow` holds. */
+  children?: ReactNode
+  /**
+   * Shown when signed out, e.g. a router's `<Navigate to="/login" />`.
+   * @default null
+   */
+  fallback?: ReactNode
+  /**
+   * Decides whether the signed-in user may see the children, e.g. `({ user }) => user.role === 'admin'`.
+   * @default every signed-in user is allowed
+   */
+  allow?: (session: Session<User>) => boolean
+  /**
+   * Shown when signed in but `allow` says no.
+   * @default null
+   */
+  forbidden?: ReactNode
+  /**
+   * Shown while the session is being restored.
+   * @default null
+   */
+  loading?: ReactNode
+}
+
+type View = 'loading' | 'fallback' | 'forbidden' | 'children'
+
+function viewOf<User>(state: AuthState<User>, allow: RequireAuthProps<User>['allow']): View {
+  if (state.status === 'loading') return 'loading'
+  if (state.status !== 'authenticated' || state.accessToken === null || state.expiresAt === null) {
+    return 'fallback'
+  }
+  if (!allow) return 'children'
+  const { accessToken, expiresAt, claims, user } = state
+  return allow({ accessToken, expiresAt, claims: claims ?? {}, user: user as User })
+    ? 'children'
+    : 'forbidden'
+}
+
+/**
+ * Renders its children only for a signed-in user that `allow` accepts; `fallback` when signed out,
+ * `forbidden` when `allow` says no, `loading` while the session is being restored. No router needed.
+ *
+ * @example
+ * <RequireAuth fallback={<Navigate to="/login" />} allow={({ user }) => user.admin} forbidden={<p>Admins only</p>}>
+ *   <AdminPage />
+ * </RequireAuth>
+ */
+export function RequireAuth<User = unknown>(props: RequireAuthProps<User>): ReactNode {
+  const { children, fallback = null, allow, forbidden = null, loading = null } = props
+  const { client } = useAuthContext('<RequireAuth>')
+  // The decision, not the state, is selected: a token renewal re-renders nothing unless it changes.
+  const view = useStore(client.store, (state) => viewOf(state as AuthState<User>, allow))
+  if (view === 'loading') return loading
+  if (view === 'fallback') return fallback
+  if (view === 'forbidden') return forbidden
+  return children
+}

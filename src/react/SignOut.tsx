@@ -1,0 +1,57 @@
+import { type ReactNode, useEffect, useRef, useState } from 'react'
+import { useAuthContext } from './context'
+
+export interface SignOutProps {
+  /**
+   * Also revoke the user's sessions on every other device (server-side).
+   * @default false
+   */
+  everywhere?: boolean
+  /**
+   * Called once when the sign-out is done (memory, other tabs and the server call), e.g. to navigate home.
+   * @default undefined
+   */
+  onSignedOut?: () => void
+  /**
+   * Shown until the sign-out is done, e.g. "Signing out…". Nothing is rendered after that.
+   * @default null
+   */
+  children?: ReactNode
+}
+
+/**
+ * Signs out once when it mounts (put it on a `/logout` route), shows its children until that is done, then
+ * calls `onSignedOut`. Safe under StrictMode: one sign-out, one call.
+ *
+ * @example
+ * <Route path="/logout" element={<SignOut onSignedOut={() => navigate('/')}>Signing out…</SignOut>} />
+ */
+export function SignOut({ everywhere = false, onSignedOut, children = null }: SignOutProps): ReactNode {
+  const { client } = useAuthContext('<SignOut>')
+  const [done, setDone] = useState(false)
+  const started = useRef(false)
+  const mounted = useRef(false)
+  const latest = useRef(onSignedOut)
+
+  useEffect(() => {
+    latest.current = onSignedOut
+  })
+
+  useEffect(() => {
+    mounted.current = true
+    // Refs survive StrictMode's unmount-and-remount of effects, so the second run does not sign out again.
+    if (!started.current) {
+      started.current = true
+      void client.logout({ everywhere }).then(() => {
+        if (!mounted.current) return
+        setDone(true)
+        latest.current?.()
+      })
+    }
+    return () => {
+      mounted.current = false
+    }
+  }, [client, everywhere])
+
+  return done ? null : children
+}

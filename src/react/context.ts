@@ -1,0 +1,26 @@
+import type { QueryClient } from '@tanstack/react-query'
+import { createContext, useContext } from 'react'
+import type { AuthClient } from '../core/types'
+
+/** What `<AuthProvider>` hands down. Internal: read it through the hooks. */
+export interface AuthContextValue {
+  client: AuthClient<unknown>
+  /** The provider's `QueryClient` (prop or nearest provider), else a private one made on first use. */
+  getQueryClient: () => QueryClient
+}
+
+export const AuthContext = createContext<AuthContextValue | null>(null)
+
+/** The provider's value, or an error that says how to fix a missing `<AuthProvider>`. */
+export function useAuthContext(caller: string): AuthContextValue {
+  const value = useContext(AuthContext)
+  if (value === null) {
+    throw new Error(
+      `[react-jwt-session] ${caller} must be used inside <AuthProvider>. Wrap your app: ` +
+        '<AuthProvider client={authClient} fallback={<Spinner />}><App /></AuthProvider>, ' +
+        'with `const authClient = createAuthClient()` made once outside React ' +
+        '(or pass the client options to <AuthProvider> instead of `client`).',
+    )
+  }
+  return value
+}

@@ -1,0 +1,37 @@
+import {
+  QueryClientContext,
+  type UseMutationOptions,
+  type UseMutationResult,
+  useMutation,
+} from '@tanstack/react-query'
+import { useContext } from 'react'
+import type { AuthError } from '../core/AuthError'
+import type { Credentials, Session } from '../core/types'
+import { useAuthContext } from './context'
+
+export type UseLoginOptions<User = unknown> = Omit<
+  UseMutationOptions<Session<User>, AuthError, Credentials>,
+  'mutationFn'
+>
+
+export type UseLoginResult<User = unknown> = UseMutationResult<Session<User>, AuthError, Credentials>
+
+/**
+ * `login` as a TanStack mutation for forms: `mutate(credentials)`, `isPending`, `error` (an `AuthError`:
+ * check `error.code === 'invalid_credentials'`), `reset`. Works with or without a `QueryClientProvider`.
+ *
+ * @example
+ * const login = useLogin()
+ * <form onSubmit={(e) => { e.preventDefault(); login.mutate({ username, password }) }}>
+ */
+export function useLogin<User = unknown>(options: UseLoginOptions<User> = {}): UseLoginResult<User> {
+  const { client, getQueryClient } = useAuthContext('useLogin')
+  const nearest = useContext(QueryClientContext)
+  return useMutation(
+    {
+      ...options,
+      mutationFn: (credentials: Credentials) => client.login(credentials) as Promise<Session<User>>,
+    },
+    nearest ?? getQueryClient(),
+  )
+}

@@ -1,0 +1,76 @@
+import { useEffect, useRef } from 'react'
+import { useStore } from 'zustand'
+import { useShallow } from 'zustand/shallow'
+import type { AuthState, SignOutReason } from '../core/types'
+import { useAuthContext } from './context'
+
+export type UseSessionResult<User = unknown> = Pick<
+  AuthState<User>,
+  'status' | 'user' | 'claims' | 'expiresAt' | 'accessToken' | 'reason' | 'error'
+>
+
+export interface UseSessionOptions {
+  /**
+   * The component needs a session: once signed out (no session on load, logout, expiry, another tab),
+   * `onUnauthenticated` is called.
+   * @default false
+   */
+  required?: boolean
+  /**
+   * With `required`, called once each time the user is signed out (e.g. to navigate to the sign-in page),
+   * with the reason.
+   * @default undefined
+   */
+  onUnauthenticated?: (reason: SignOutReason | null) => void
+}
+
+const pick = <User>({
+  status,
+  user,
+  claims,
+  expiresAt,
+  accessToken,
+  reason,
+  error,
+}: AuthState<User>): UseSessionResult<User> => ({
+  status,
+  user,
+  claims,
+  expiresAt,
+  accessToken,
+  reason,
+  error,
+})
+
+/**
+ * The session: user, claims, the access token and its expiry. It re-renders on every token renewal; read
+ * `useAuth(selector)` where only the user matters.
+ *
+ * @example
+ * const { user } = useSession<MyUser>({ required: true, onUnauthenticated: () => navigate('/login') })
+ */
+export function useSession<User = unknown>(options: UseSessionOptions = {}): UseSessionResult<User> {
+  const { client } = useAuthContext('useSession')
+  const session = useStore(client.store, useShallow(pick)) as UseSessionResult<User>
+  const { required = false, onUnauthenticated } = options
+  const latest = useRef(onUnauthenticated)
+  const called = useRef(false)
+
+  useEffect(() => {
+    latest.current = onUnauthenticated
+  })
+
+  const { status, reason } = session
+  useEffect(() => {
+    if (status !== 'unauthenticated') {
+      called.current = false
+      return
+    }
+    // The ref survives StrictMode's effect re-run, so one sign-out means one call.
+    if (!required || called.current) return
+    called.current = true
+    latest.current?.(reason)
+  }, [required, status, reason])
+
+  return session
+}
