@@ -220,7 +220,11 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
       case 'timeout':
         throw new DOMException('The operation timed out.', 'TimeoutError')
       case 'hang':
-        await delay(2 ** 31 - 1, signal)
+        // Never answers, only an abort ends it: a long timer would answer once a test runs all timers.
+        await new Promise<never>((_resolve, reject) => {
+          if (signal?.aborted) reject(abortError())
+          signal?.addEventListener('abort', () => reject(abortError()))
+        })
         break
       case 'slow':
         await delay(options.slowDelay ?? 3_000, signal)
@@ -233,7 +237,8 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
         return { status: 200, body: '<!doctype html><title>Maintenance</title><h1>Back soon</h1>' }
     }
     const result = answer(route, body, cookie)
-    if (result.cookie !== undefined) jar = result.cookie
+    // Like the cookie it sends, a browser stores the answer's cookie only for a credentialed request.
+    if (sendCookie && result.cookie !== undefined) jar = result.cookie
     return result
   }
 
@@ -242,11 +247,17 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
     return result.body
   }
 
+  // The client's signal is honoured, as by fetch: an aborted call never lands its answer (or its cookie).
   const transport: AuthTransport = {
-    login: async (credentials) => unwrap('login', await exchange('login', credentials, true)),
-    refresh: async () => unwrap('refresh', await exchange('refresh', undefined, true)),
-    logout: async ({ everywhere }) =>
-      unwrap('logout', await exchange(everywhere ? 'logout-all' : 'logout', undefined, true)),
+    login: async (credentials, context) =>
+      unwrap('login', await exchange('login', credentials, true, context?.signal)),
+    refresh: async (context) =>
+      unwrap('refresh', await exchange('refresh', undefined, true, context?.signal)),
+    logout: async ({ everywhere }, context) =>
+      unwrap(
+        'logout',
+        await exchange(everywhere ? 'logout-all' : 'logout', undefined, true, context?.signal),
+      ),
   }
 
   function authorize(header: string | null): TestUser | null {
