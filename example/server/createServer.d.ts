@@ -41,6 +41,12 @@ export interface AuthServerOptions {
   refreshTtl?: number | undefined
   /** Directory served to GET requests, with `index.html` for app routes outside /api and /auth. */
   staticDir?: string | undefined
+  /**
+   * `Path` of the refresh cookie. `/` lets server-rendered pages see it (SSR with `refreshOnServer`); the
+   * default keeps it to the auth endpoints.
+   * @default '/auth'
+   */
+  refreshCookiePath?: string | undefined
   /** Called before the built-in routes; return true when it answered the request. */
   extraRoutes?:
     | ((req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>)

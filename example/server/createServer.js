@@ -27,6 +27,8 @@ export const FINGERPRINT_COOKIE = 'rjs_fgp'
  * @property {number} [accessTtl] access token lifetime in seconds. Default: env `ACCESS_TTL`, else 900
  * @property {number} [refreshTtl] refresh token lifetime in seconds, renewed by every rotation. Default 7 days
  * @property {string} [staticDir] directory served to GET requests, with `index.html` for app routes
+ * @property {string} [refreshCookiePath] `Path` of the refresh cookie. Default `/auth`; `/` lets
+ *   server-rendered pages see it (SSR with refreshOnServer)
  * @property {(req: Request, res: Response, url: URL) => boolean | Promise<boolean>} [extraRoutes]
  *   called before the built-in routes; return true when it answered the request
  * @property {boolean} [secureCookies] add `Secure` to the cookies (serve over HTTPS). Default false
@@ -65,6 +67,7 @@ export function createAuthServer(options = {}) {
   const accessTtl = positiveSeconds('accessTtl', options.accessTtl ?? process.env.ACCESS_TTL ?? 900)
   const refreshTtl = positiveSeconds('refreshTtl', options.refreshTtl ?? 7 * 24 * 60 * 60)
   const secure = options.secureCookies ?? false
+  const refreshPath = options.refreshCookiePath ?? '/auth'
   const log =
     options.log === false
       ? () => {}
@@ -86,12 +89,12 @@ export function createAuthServer(options = {}) {
 
   /** @param {string} token */
   const refreshCookie = (token) =>
-    serializeCookie(REFRESH_COOKIE, token, { path: '/auth', maxAge: refreshTtl, secure })
+    serializeCookie(REFRESH_COOKIE, token, { path: refreshPath, maxAge: refreshTtl, secure })
   /** @param {string} fingerprint */
   const fingerprintCookie = (fingerprint) =>
     serializeCookie(FINGERPRINT_COOKIE, fingerprint, { path: '/', maxAge: refreshTtl, secure })
   const clearCookies = () => [
-    serializeCookie(REFRESH_COOKIE, '', { path: '/auth', maxAge: 0, secure }),
+    serializeCookie(REFRESH_COOKIE, '', { path: refreshPath, maxAge: 0, secure }),
     serializeCookie(FINGERPRINT_COOKIE, '', { path: '/', maxAge: 0, secure }),
   ]
 
