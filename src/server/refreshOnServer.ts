@@ -54,6 +54,9 @@ export async function refreshOnServer(
     }
   }
   const fetchImpl = options.fetch ?? globalThis.fetch
+  // Kept outside the try: the refresh token may have rotated even when the answer is unusable, and a
+  // browser left with the old cookie would replay it (reuse detection signs the user out everywhere).
+  let setCookie: string[] = []
   try {
     const url = new URL(options.refreshUrl, request.url)
     const { response, text } = await withTimeout(
@@ -69,7 +72,7 @@ export async function refreshOnServer(
       options.timeout ?? 5_000,
       () => new AuthError('timeout'),
     )
-    const setCookie = getSetCookie(response.headers)
+    setCookie = getSetCookie(response.headers)
     if (!response.ok) return { session: null, setCookie, error: errorForStatus(response.status, 'refresh') }
     let body: unknown
     try {
@@ -85,6 +88,6 @@ export async function refreshOnServer(
     createSession(body, Date.now(), options.parseTokenResponse ?? parseTokenResponse, undefined)
     return { session: body, setCookie, error: null }
   } catch (thrown) {
-    return { session: null, setCookie: [], error: toAuthError(thrown, 'refresh') }
+    return { session: null, setCookie, error: toAuthError(thrown, 'refresh') }
   }
 }
