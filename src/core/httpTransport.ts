@@ -1,5 +1,6 @@
 import { AuthError } from './AuthError'
 import type { AuthEndpoints, AuthTransport, Credentials, TransportContext } from './types'
+import { warnOnce } from './warnOnce'
 
 export type AuthCall = 'login' | 'refresh' | 'logout'
 
@@ -23,6 +24,9 @@ export function errorForStatus(status: number, call: AuthCall, cause?: unknown):
     })
   }
   if (status >= 400) {
+    if (call === 'refresh' && (status === 404 || status === 405)) {
+      warnOnce(`the refresh endpoint answered ${status}: check the \`endpoints.refresh\` URL and method.`)
+    }
     const code = call === 'login' ? 'invalid_credentials' : 'session_expired'
     return new AuthError(code, undefined, { status, cause })
   }
@@ -58,9 +62,12 @@ export const isRefusal = (error: AuthError) =>
 
 /** Whether a refusal says the session was revoked (reuse detected, signed out everywhere). */
 export function isRevocation(error: AuthError): boolean {
-  const cause = error.cause as { error?: unknown; code?: unknown } | string | undefined
-  const said = typeof cause === 'string' ? cause : (cause?.error ?? cause?.code)
-  return typeof said === 'string' && /revoked|reuse/i.test(said)
+  const cause = error.cause as
+    | { error?: unknown; code?: unknown; error_description?: unknown }
+    | string
+    | undefined
+  const said = typeof cause === 'string' ? [cause] : [cause?.error, cause?.code, cause?.error_description]
+  return said.some((text) => typeof text === 'string' && /revoked|reuse/i.test(text))
 }
 
 const parseJson = (text: string): unknown => {

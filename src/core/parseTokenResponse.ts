@@ -41,9 +41,10 @@ export function parseTokenResponse(body: TokenResponse): ParsedTokenResponse {
     throw new AuthError('bad_response', 'The token response has no access token.')
   }
   const parsed: ParsedTokenResponse = { accessToken }
-  const expiresIn = toNumber(fields.expires_in ?? fields.expiresIn)
+  // The expiry may sit beside the token or one level up (`{ data: { token }, expires_in }`).
+  const expiresIn = toNumber(fields.expires_in ?? fields.expiresIn ?? body.expires_in ?? body.expiresIn)
   if (expiresIn !== undefined) parsed.expiresIn = expiresIn
-  const expiresAt = toEpochMs(fields.jwt_token_expiry)
+  const expiresAt = toEpochMs(fields.jwt_token_expiry ?? body.jwt_token_expiry)
   if (expiresAt !== undefined) parsed.expiresAt = expiresAt
   const user = fields.user ?? body.user
   if (user !== undefined) parsed.user = user

@@ -25,6 +25,14 @@ export interface RefreshOnServerResult {
   error: AuthError | null
 }
 
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
 const getSetCookie = (headers: Headers): string[] => {
   if (typeof headers.getSetCookie === 'function') return headers.getSetCookie()
   const joined = headers.get('set-cookie')
@@ -73,7 +81,9 @@ export async function refreshOnServer(
       () => new AuthError('timeout'),
     )
     setCookie = getSetCookie(response.headers)
-    if (!response.ok) return { session: null, setCookie, error: errorForStatus(response.status, 'refresh') }
+    if (!response.ok) {
+      return { session: null, setCookie, error: errorForStatus(response.status, 'refresh', parseJson(text)) }
+    }
     let body: unknown
     try {
       body = JSON.parse(text)

@@ -334,3 +334,36 @@ describe('single flight', () => {
     expect(client.getState().refreshing).toBe(false)
   })
 })
+
+describe('details from review', () => {
+  it('reads expires_in one level above a token nested under data', async () => {
+    const { parseTokenResponse } = await import('react-jwt-session/core')
+    const token = createTestToken({ sub: 'x' }, { expiresIn: 60 })
+    expect(parseTokenResponse({ data: { token }, expires_in: 30 })).toEqual({
+      accessToken: token,
+      expiresIn: 30,
+    })
+  })
+
+  it('an OAuth invalid_grant whose description says revoked signs out as revoked', async () => {
+    const { isRevocation, errorForStatus } = await import('../../src/core/httpTransport')
+    const cause = { error: 'invalid_grant', error_description: 'Refresh token was revoked' }
+    expect(isRevocation(errorForStatus(400, 'refresh', cause))).toBe(true)
+    expect(isRevocation(errorForStatus(400, 'refresh', { error: 'invalid_grant' }))).toBe(false)
+  })
+
+  it('warns once, without a token, when the refresh endpoint answers 404', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const client = createAuthClient({
+      crossTab: false,
+      endpoints: { refresh: '/auth/wrong-path' },
+      fetch: createTestAuthServer().fetch,
+    })
+    client.start()
+    await flush()
+    await client.refresh()
+    expect(client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'no-session' })
+    expect(warn.mock.calls.filter(([m]) => String(m).includes('endpoints.refresh'))).toHaveLength(1)
+    client.destroy()
+  })
+})
