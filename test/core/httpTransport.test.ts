@@ -1,6 +1,6 @@
 import { AuthError } from 'react-jwt-session/core'
 import { createTestToken } from 'react-jwt-session/testing'
-import { describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   type AuthCall,
   createHttpTransport,
@@ -10,6 +10,11 @@ import {
   isRevocation,
   toAuthError,
 } from '../../src/core/httpTransport'
+
+// A 404 on refresh also prints a one-time configuration warning (tested in refresh.test.ts).
+beforeEach(() => {
+  vi.spyOn(console, 'warn').mockImplementation(() => {})
+})
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } })
