@@ -122,6 +122,8 @@ describe('refreshOnServer against the reference server', () => {
     expect(replay.session).toBeNull()
     expect(replay.error).toBeInstanceOf(AuthError)
     expect(replay.error).toMatchObject({ code: 'session_expired', status: 401 })
+    // The server's reason travels as the cause, so the page can tell theft from an ordinary expiry.
+    expect(replay.error?.cause).toMatchObject({ error: 'token_reused' })
     expect(auth.stats.reuseDetections).toBe(1)
 
     // Reuse revoked the whole family: the latest cookie is dead too.
@@ -129,6 +131,7 @@ describe('refreshOnServer against the reference server', () => {
     const afterReuse = await refreshOnServer(pageRequest(url, latest), { refreshUrl })
     expect(afterReuse.session).toBeNull()
     expect(afterReuse.error).toMatchObject({ code: 'session_expired', status: 401 })
+    expect(afterReuse.error?.cause).toMatchObject({ error: 'token_revoked' })
     expect(auth.stats.refreshes).toBe(2)
   })
 
@@ -154,6 +157,7 @@ describe('refreshOnServer against the reference server', () => {
     const result = await refreshOnServer(pageRequest(url, 'theme=dark'), { refreshUrl })
     expect(result.session).toBeNull()
     expect(result.error).toMatchObject({ code: 'session_expired', status: 401 })
+    expect(result.error?.cause).toMatchObject({ error: 'no_refresh_cookie' })
   })
 
   it('refuses a revoked session (signed out everywhere)', async () => {
@@ -163,6 +167,7 @@ describe('refreshOnServer against the reference server', () => {
     const result = await refreshOnServer(pageRequest(url, cookie), { refreshUrl })
     expect(result.session).toBeNull()
     expect(result.error).toMatchObject({ code: 'session_expired', status: 401 })
+    expect(result.error?.cause).toMatchObject({ error: 'token_revoked' })
     expect(auth.stats.refreshes).toBe(0)
   })
 
@@ -210,6 +215,12 @@ describe('refreshOnServer with a malformed or failing refresh endpoint', () => {
       case '/broken/hang':
         // Never answers; the server's close() drops the connection.
         return true
+      case '/broken/rotated-then-bad-token':
+        // The refresh token was rotated, but the access token is unusable.
+        send(res, 200, 'application/json', JSON.stringify({ access_token: 'not-a-jwt', expires_in: 900 }), {
+          'set-cookie': 'rjs_refresh=rotated; HttpOnly; SameSite=Strict; Path=/',
+        })
+        return true
       case '/broken/fine':
         send(res, 200, 'application/json', JSON.stringify({ access_token: valid(), expires_in: 900 }))
         return true
@@ -240,6 +251,16 @@ describe('refreshOnServer with a malformed or failing refresh endpoint', () => {
     })
     expect(result.error).toBeNull()
     expect(result.session).toMatchObject({ expires_in: 900 })
+  })
+
+  it('passes the rotated cookie on even when the token in the same answer is refused', async () => {
+    const { url } = await start({ extraRoutes: brokenRoutes })
+    const result = await refreshOnServer(pageRequest(url, 'rjs_refresh=abc'), {
+      refreshUrl: `${url}/broken/rotated-then-bad-token`,
+    })
+    expect(result.session).toBeNull()
+    expect(result.error?.code).toBe('bad_token')
+    expect(result.setCookie).toEqual(['rjs_refresh=rotated; HttpOnly; SameSite=Strict; Path=/'])
   })
 
   it('an endpoint that never answers gives a timeout error', async () => {
