@@ -9,6 +9,7 @@ import type { AuthError } from '../core/AuthError'
 import type { Credentials, Session } from '../core/types'
 import { useAuthContext } from './context'
 
+/** TanStack `useMutation` options without `mutationFn`; `gcTime` defaults to 0 (see `useLogin`). */
 export type UseLoginOptions<User = unknown> = Omit<
   UseMutationOptions<Session<User>, AuthError, Credentials>,
   'mutationFn'
@@ -19,6 +20,8 @@ export type UseLoginResult<User = unknown> = UseMutationResult<Session<User>, Au
 /**
  * `login` as a TanStack mutation for forms: `mutate(credentials)`, `isPending`, `error` (an `AuthError`:
  * check `error.code === 'invalid_credentials'`), `reset`. Works with or without a `QueryClientProvider`.
+ * The credentials are the mutation's variables, so they leave the mutation cache as soon as the form
+ * unmounts (`gcTime: 0` unless you pass another).
  *
  * @example
  * const login = useLogin()
@@ -29,6 +32,8 @@ export function useLogin<User = unknown>(options: UseLoginOptions<User> = {}): U
   const nearest = useContext(QueryClientContext)
   return useMutation(
     {
+      // The credentials are the mutation's variables: drop them from the cache once the form unmounts.
+      gcTime: 0,
       ...options,
       mutationFn: (credentials: Credentials) => client.login(credentials) as Promise<Session<User>>,
     },

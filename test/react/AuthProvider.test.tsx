@@ -1,11 +1,14 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { act, screen } from '@testing-library/react'
+import { version } from 'react'
 import {
+  type AuthClient,
   AuthProvider,
   type AuthState,
   parseTokenResponse,
   type TokenResponse,
   useAuth,
+  useAuthClient,
 } from 'react-jwt-session'
 import { createTestAuthServer, createTestToken } from 'react-jwt-session/testing'
 import { describe, expect, it, vi } from 'vitest'
@@ -21,6 +24,11 @@ interface User {
 function Name() {
   const user = useAuth((state: AuthState<User>) => state.user)
   return <p>{user ? `Signed in as ${user.name}` : 'Signed out'}</p>
+}
+
+function ClientProbe({ seen }: { seen: unknown[] }) {
+  seen.push(useAuthClient())
+  return null
 }
 
 function Status({ seen }: { seen?: string[] }) {
@@ -138,6 +146,39 @@ describe('start and loading gate', () => {
     expect(screen.getByText('status: loading')).toBeTruthy()
     await advance()
     expect(screen.getByText('status: authenticated')).toBeTruthy()
+  })
+
+  it('makes its client from options once, and keeps it across renders', async () => {
+    const server = createTestAuthServer({ accessTtl: 60 })
+    server.signIn()
+    // With initialSession the token is parsed when a client is made, so this counts the clients made.
+    const parse = vi.fn(parseTokenResponse)
+    const initialSession: TokenResponse = {
+      access_token: createTestToken({ sub: 'user-ada', name: 'Ada Lovelace' }, { expiresIn: 900 }),
+      expires_in: 900,
+    }
+    const seen: unknown[] = []
+    const app = (label: string) => (
+      <AuthProvider<User>
+        transport={server.transport}
+        crossTab={false}
+        initialSession={initialSession}
+        parseTokenResponse={parse}
+      >
+        <p>{label}</p>
+        <ClientProbe seen={seen} />
+      </AuthProvider>
+    )
+    const { rerender } = renderStrict(app('first'))
+    rerender(app('second'))
+    await advance(1_000)
+    expect(screen.getByText('second')).toBeTruthy()
+    expect(new Set(seen).size).toBe(1)
+    // React 19 keeps the first render's refs for StrictMode's second render; React 18 (dev only) drops them,
+    // so one extra client is made and thrown away there. It is never started: construction has no effects.
+    expect(parse).toHaveBeenCalledTimes(Number(version.split('.')[0]) >= 19 ? 1 : 2)
+    expect((seen[0] as AuthClient).getState().status).toBe('authenticated')
+    expect(server.stats.refreshes).toBe(0)
   })
 
   it('with initialSession the first render is authenticated and no refresh is made', async () => {

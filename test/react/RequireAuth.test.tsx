@@ -1,0 +1,90 @@
+import { act, screen } from '@testing-library/react'
+import { AuthProvider, RequireAuth, type Session } from 'react-jwt-session'
+import { createTestAuthServer } from 'react-jwt-session/testing'
+import { expect, it, vi } from 'vitest'
+import { advance, makeClient, renderStrict, setupReactTests } from './harness'
+
+setupReactTests()
+
+interface User {
+  name: string
+  role?: string
+}
+
+const users = [
+  { username: 'ada', password: 'lovelace', sub: 'user-ada', name: 'Ada Lovelace', role: 'admin' },
+  { username: 'grace', password: 'hopper', sub: 'user-grace', name: 'Grace Hopper' },
+]
+
+function setup(username?: string) {
+  const server = createTestAuthServer({ accessTtl: 60, users, latency: 100 })
+  if (username) server.signIn(username)
+  const client = makeClient<User>({ transport: server.transport })
+  const allow = vi.fn((session: Session<User>) => session.user.role === 'admin')
+  renderStrict(
+    <AuthProvider client={client}>
+      <RequireAuth<User>
+        allow={allow}
+        loading={<p>Checking session…</p>}
+        fallback={<p>Please sign in</p>}
+        forbidden={<p>Admins only</p>}
+      >
+        <p>Admin area</p>
+      </RequireAuth>
+    </AuthProvider>,
+  )
+  return { server, client, allow }
+}
+
+it('shows loading, then the children for an allowed user', async () => {
+  const { allow } = setup('ada')
+  expect(screen.getByText('Checking session…')).toBeTruthy()
+  expect(screen.queryByText('Admin area')).toBeNull()
+  await advance(100)
+  expect(screen.getByText('Admin area')).toBeTruthy()
+  const session = allow.mock.lastCall?.[0]
+  expect(session?.user).toMatchObject({ name: 'Ada Lovelace', role: 'admin' })
+  expect(session?.claims.sub).toBe('user-ada')
+  expect(typeof session?.accessToken).toBe('string')
+})
+
+it('shows forbidden when allow says no', async () => {
+  setup('grace')
+  await advance(100)
+  expect(screen.getByText('Admins only')).toBeTruthy()
+  expect(screen.queryByText('Admin area')).toBeNull()
+})
+
+it('shows the fallback when there is no session, and after sign-out', async () => {
+  setup()
+  await advance(100)
+  expect(screen.getByText('Please sign in')).toBeTruthy()
+})
+
+it('swaps the children for the fallback on sign-out', async () => {
+  const { client } = setup('ada')
+  await advance(100)
+  expect(screen.getByText('Admin area')).toBeTruthy()
+  await act(async () => {
+    void client.logout()
+  })
+  expect(screen.getByText('Please sign in')).toBeTruthy()
+  expect(screen.queryByText('Admin area')).toBeNull()
+})
+
+it('renders nothing by default while loading, signed out or forbidden', async () => {
+  const server = createTestAuthServer({ accessTtl: 60, users })
+  server.signIn('grace')
+  const client = makeClient<User>({ transport: server.transport })
+  const { container } = renderStrict(
+    <AuthProvider client={client}>
+      <RequireAuth<User> allow={({ user }) => user.role === 'admin'}>
+        <p>Admin area</p>
+      </RequireAuth>
+    </AuthProvider>,
+  )
+  expect(container.innerHTML).toBe('')
+  await advance()
+  expect(client.getState().status).toBe('authenticated')
+  expect(container.innerHTML).toBe('')
+})

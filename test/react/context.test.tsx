@@ -1,0 +1,51 @@
+import type { ReactElement } from 'react'
+import { renderToString } from 'react-dom/server'
+import {
+  RequireAuth,
+  SignedIn,
+  SignedOut,
+  SignOut,
+  useAuth,
+  useAuthClient,
+  useLogin,
+  useSession,
+} from 'react-jwt-session'
+import { expect, it } from 'vitest'
+import { expectConsoleError, setupReactTests } from './harness'
+
+setupReactTests()
+
+function CallsUseAuth() {
+  useAuth()
+  return null
+}
+function CallsUseSession() {
+  useSession()
+  return null
+}
+function CallsUseLogin() {
+  useLogin()
+  return null
+}
+function CallsUseAuthClient() {
+  useAuthClient()
+  return null
+}
+
+const cases: [string, ReactElement][] = [
+  ['useAuth', <CallsUseAuth key="1" />],
+  ['useSession', <CallsUseSession key="2" />],
+  ['useLogin', <CallsUseLogin key="3" />],
+  ['useAuthClient', <CallsUseAuthClient key="4" />],
+  ['<RequireAuth>', <RequireAuth key="5">secret</RequireAuth>],
+  ['<SignedIn>', <SignedIn key="6">in</SignedIn>],
+  ['<SignedOut>', <SignedOut key="7">out</SignedOut>],
+  ['<SignOut>', <SignOut key="8">bye</SignOut>],
+]
+
+it.each(cases)('%s outside <AuthProvider> throws an error that says how to fix it', (name, element) => {
+  const message = `[react-jwt-session] ${name} must be used inside <AuthProvider>. Wrap your app: <AuthProvider client={authClient}`
+  expectConsoleError(message)
+  // Rendered to a string: the error is thrown where React reports it, with no DOM error event in between.
+  expect(() => renderToString(element)).toThrow(message)
+})
