@@ -1,0 +1,71 @@
+// @vitest-environment node
+// The auth server goes away and comes back: the demo keeps the session, says so, and recovers without a
+// new sign-in. Real Chromium against the reference server, stopped and restarted on the same port.
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  buildDemoApp,
+  claimsOf,
+  launchChromium,
+  newDemoContext,
+  recordApiCalls,
+  signIn,
+  startDemoServer,
+  waitFor,
+} from './support'
+
+let browser: Browser
+let appDir: string
+
+beforeAll(async () => {
+  ;[appDir, browser] = await Promise.all([buildDemoApp(), launchChromium()])
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+describe('auth server outage', () => {
+  it('keeps the session with an error shown while the server is down, and recovers when it is back', async () => {
+    const { auth, url, port, close } = await startDemoServer(appDir, { accessTtl: 4 })
+    const context = await newDemoContext(browser)
+    try {
+      const page = await context.newPage()
+      const api = recordApiCalls(page)
+      await page.goto(`${url}/login`)
+      await signIn(page)
+      await page.getByRole('list', { name: 'Items' }).waitFor()
+      const first = api[0]?.bearer ?? ''
+
+      // Same instance, same keys and sessions: only the socket goes away.
+      await close()
+      const banner = page.getByRole('alert').filter({ hasText: 'Could not renew the session.' })
+      await banner.waitFor({ timeout: 15_000 })
+      expect(await banner.textContent()).toContain('The auth server cannot be reached.')
+
+      // Past the token's expiry the user is still signed in (no redirect to the login page) and told why.
+      await waitFor('the token to expire', () => Date.now() > claimsOf(first).exp * 1000 + 250)
+      await page.getByText('expired, waiting for the server').waitFor()
+      expect(await page.getByRole('heading', { name: 'Dashboard' }).isVisible()).toBe(true)
+      expect(await page.evaluate(() => window.__views)).toEqual(['gate', 'login', 'dashboard'])
+
+      await auth.listen(port)
+      // The backoff retry (1 s, 2 s, 4 s … with jitter) finds the server again.
+      await banner.waitFor({ state: 'detached', timeout: 20_000 })
+      await page.getByText('expired, waiting for the server').waitFor({ state: 'detached' })
+
+      const before = api.length
+      await page.getByRole('button', { name: 'Reload list' }).click()
+      await waitFor('the list to reload', () => api.length > before)
+      await page.getByText(/^Loaded at .* through client\.fetch\.$/).waitFor()
+      const renewed = api.at(-1)?.bearer ?? ''
+      expect(renewed).not.toBe(first)
+      expect(claimsOf(renewed).exp * 1000).toBeGreaterThan(Date.now())
+      expect(auth.stats).toMatchObject({ logins: 1, reuseDetections: 0 })
+      expect(auth.stats.refreshes).toBeGreaterThanOrEqual(1)
+      expect(await page.evaluate(() => window.__views)).toEqual(['gate', 'login', 'dashboard'])
+    } finally {
+      await context.close()
+      await close()
+    }
+  })
+})
