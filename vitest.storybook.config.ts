@@ -9,6 +9,7 @@ export default defineConfig({
   },
   test: {
     name: 'storybook',
+    setupFiles: ['./.storybook/vitest.setup.ts'],
     browser: {
       enabled: true,
       headless: true,
