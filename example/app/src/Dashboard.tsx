@@ -28,7 +28,7 @@ function RefreshErrorBanner() {
 }
 
 function RefreshCountdown() {
-  const { expiresAt, claims } = useSession()
+  const { expiresAt, claims, error } = useSession()
   const refreshing = useAuth((state) => state.refreshing)
   const now = useNow(250)
   if (expiresAt === null) return null
@@ -41,7 +41,9 @@ function RefreshCountdown() {
   return (
     <dl className="facts">
       <dt>Next silent refresh</dt>
-      <dd data-testid="next-refresh">{refreshing ? 'renewing now…' : `in ${seconds(refreshAt)}`}</dd>
+      <dd data-testid="next-refresh">
+        {refreshing ? 'renewing now…' : error ? 'retrying with backoff' : `in ${seconds(refreshAt)}`}
+      </dd>
       <dt>Access token expires</dt>
       <dd>{expiresAt > now ? `in ${seconds(expiresAt)}` : 'expired, waiting for the server'}</dd>
       <dt>Current token issued</dt>
@@ -75,7 +77,11 @@ function ItemList() {
           Reload list
         </button>
       </div>
-      <p className="muted" role="status" aria-live="polite">
+      <p
+        className={items.isError && !items.isFetching ? 'muted error' : 'muted'}
+        role="status"
+        aria-live="polite"
+      >
         {items.isFetching
           ? 'Loading…'
           : items.isError
