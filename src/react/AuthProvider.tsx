@@ -15,10 +15,15 @@ interface AuthProviderOwnProps {
   fallback?: ReactNode
   /**
    * The TanStack `QueryClient` to clear on every sign-out and user switch, so the next user never sees the
-   * last user's data.
-   * @default the client of the nearest `QueryClientProvider`, if any
+   * last user's data. Only a `QueryClientProvider` *above* the `<AuthProvider>` is found: with one below it,
+   * pass its client here.
+   * @default the client of the nearest `QueryClientProvider` above, if any
    */
   queryClient?: QueryClient
+  /**
+   * The app. Rendered at once, or after the session is restored when there is a `fallback`.
+   * @default undefined
+   */
   children?: ReactNode
 }
 

@@ -4,7 +4,10 @@ import type { AuthState, Session } from '../core/types'
 import { useAuthContext } from './context'
 
 export interface RequireAuthProps<User = unknown> {
-  /** Shown when authenticated and `allow` holds. */
+  /**
+   * Shown when signed in and `allow` holds.
+   * @default null
+   */
   children?: ReactNode
   /**
    * Shown when signed out, e.g. a router's `<Navigate to="/login" />`.

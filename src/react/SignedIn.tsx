@@ -3,7 +3,10 @@ import { useStore } from 'zustand'
 import { useAuthContext } from './context'
 
 export interface SignedInProps {
-  /** Shown only while a user is signed in. */
+  /**
+   * Shown only while a user is signed in.
+   * @default null
+   */
   children?: ReactNode
 }
 

@@ -3,7 +3,10 @@ import { useStore } from 'zustand'
 import { useAuthContext } from './context'
 
 export interface SignedOutProps {
-  /** Shown only while no user is signed in (not while loading). */
+  /**
+   * Shown only while no user is signed in (not while loading).
+   * @default null
+   */
   children?: ReactNode
 }
 

@@ -18,8 +18,7 @@ export function useAuthContext(caller: string): AuthContextValue {
     throw new Error(
       `[react-jwt-session] ${caller} must be used inside <AuthProvider>. Wrap your app: ` +
         '<AuthProvider client={authClient} fallback={<Spinner />}><App /></AuthProvider>, ' +
-        'with `const authClient = createAuthClient()` made once outside React ' +
-        '(or pass the client options to <AuthProvider> instead of `client`).',
+        'with authClient = createAuthClient() made once outside React.',
     )
   }
   return value

@@ -207,6 +207,54 @@ describe('start and loading gate', () => {
   })
 })
 
+describe('cleanup', () => {
+  it('mounting and unmounting 100 times leaves no timer, listener or channel behind', async () => {
+    const server = createTestAuthServer({ accessTtl: 60 })
+    server.signIn()
+    const client = makeClient({ transport: server.transport, crossTab: { name: channelName() } })
+    const added = vi.spyOn(window, 'addEventListener')
+    const removed = vi.spyOn(window, 'removeEventListener')
+    const channels = { open: 0, opened: 0 }
+    vi.stubGlobal(
+      'BroadcastChannel',
+      class extends BroadcastChannel {
+        constructor(name: string) {
+          super(name)
+          channels.open += 1
+          channels.opened += 1
+        }
+        override close() {
+          channels.open -= 1
+          super.close()
+        }
+      },
+    )
+    for (let i = 0; i < 100; i += 1) {
+      const { unmount } = renderStrict(
+        <AuthProvider client={client}>
+          <Name />
+        </AuthProvider>,
+      )
+      await advance(i === 0 ? 100 : 0)
+      expect(screen.getByText('Signed in as Ada Lovelace')).toBeTruthy()
+      // Mounted: the renewal timer is the only timer.
+      expect(vi.getTimerCount()).toBe(1)
+      expect(channels.open).toBe(1)
+      unmount()
+      expect(vi.getTimerCount()).toBe(0)
+      expect(channels.open).toBe(0)
+    }
+    const names = (calls: unknown[][]) => calls.map(([type]) => type).sort()
+    expect(names(added.mock.calls).length).toBeGreaterThan(0)
+    expect(names(removed.mock.calls)).toEqual(names(added.mock.calls))
+    // StrictMode mounts effects twice: two channels per mount, every one closed.
+    expect(channels.opened).toBe(200)
+    await advance(10 * 60_000)
+    expect(server.stats.refreshes).toBe(1)
+    expect(server.stats.reuseDetections).toBe(0)
+  })
+})
+
 describe('clears the query cache', () => {
   async function signedIn(options: { crossTab?: string; queryClientProp?: boolean } = {}) {
     const server = createTestAuthServer({ accessTtl: 60, users })

@@ -53,6 +53,7 @@ export function setupReactTests() {
     cleanup()
     for (const client of clients.splice(0)) client.destroy()
     vi.useRealTimers()
+    vi.unstubAllGlobals()
     const unexpected = errors.mock.calls.filter(
       (args) => expectedError === null || !mentions(args, expectedError),
     )
