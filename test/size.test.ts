@@ -24,7 +24,11 @@ async function minGzip(entry: string, external: string[]) {
     metafile: true,
   })
   const code = result.outputFiles[0]?.contents ?? new Uint8Array()
-  return { min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength, inputs: result.metafile.inputs }
+  return {
+    min: code.byteLength,
+    gzip: gzipSync(code, { level: 9 }).byteLength,
+    inputs: result.metafile.inputs,
+  }
 }
 
 describe('bundle size', () => {
@@ -35,7 +39,9 @@ describe('bundle size', () => {
     expect(files).toContain('src/react/AuthProvider.tsx')
     expect(files).toContain('src/core/createAuthClient.ts')
     expect(files.some((file) => file.includes('node_modules/jwt-decode/'))).toBe(true)
-    expect(files.filter((file) => /node_modules\/(react|react-dom|zustand|@tanstack)\//.test(file))).toEqual([])
+    expect(files.filter((file) => /node_modules\/(react|react-dom|zustand|@tanstack)\//.test(file))).toEqual(
+      [],
+    )
     expect(gzip, `React entry is ${gzip} bytes min+gzip`).toBeLessThanOrEqual(BUDGET)
   })
 })
