@@ -53,7 +53,9 @@ const subjectOf = (state: AuthState<unknown>) => state.claims?.sub
  */
 export function AuthProvider<User = unknown>(props: AuthProviderProps<User>): ReactNode {
   const { fallback, queryClient: queryClientProp, children, client: given, ...options } = props
-  // A ref, not useState: StrictMode calls state initializers twice, and one client per provider is the rule.
+  // A ref, not useState: StrictMode calls state initializers twice but (React 19) keeps refs between its two
+  // renders, so one client per provider. React 18's dev-only double render still builds a throwaway, which
+  // never starts: making a client has no side effects.
   const own = useRef<AuthClient<User> | null>(null)
   if (given === undefined && own.current === null) own.current = createAuthClient<User>(options)
   const client = (given ?? own.current) as AuthClient<unknown>
