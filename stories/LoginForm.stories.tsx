@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { AuthProvider, SignedIn, SignedOut } from 'react-jwt-session'
-import { expect, waitFor } from 'storybook/test'
+import { expect, userEvent, waitFor } from 'storybook/test'
 import { AccountCard, GateFallback } from './support/DemoApp'
 import { useHarness } from './support/harnessContext'
 import { LoginForm } from './support/LoginForm'
@@ -76,7 +76,7 @@ export const Idle: Story = {
 /** The login call is in flight (a slow server): the button is disabled and says so. */
 export const Submitting: Story = {
   args: { failure: 'slow' },
-  play: async ({ canvas, userEvent }) => {
+  play: async ({ canvas }) => {
     await userEvent.type(await canvas.findByLabelText('Username'), 'ada')
     await userEvent.type(canvas.getByLabelText('Password'), 'lovelace')
     await userEvent.click(canvas.getByRole('button', { name: 'Sign in' }))
@@ -88,7 +88,7 @@ export const Submitting: Story = {
 
 /** Wrong password: the server's 401 becomes `AuthError('invalid_credentials')`. */
 export const InvalidCredentials: Story = {
-  play: async ({ canvas, canvasElement, userEvent }) => {
+  play: async ({ canvas, canvasElement }) => {
     await userEvent.type(await canvas.findByLabelText('Username'), 'ada')
     await userEvent.type(canvas.getByLabelText('Password'), 'babbage')
     await userEvent.click(canvas.getByRole('button', { name: 'Sign in' }))
@@ -101,7 +101,7 @@ export const InvalidCredentials: Story = {
 /** The login call cannot reach the server: `AuthError('network')`. */
 export const NetworkError: Story = {
   args: { failure: 'network' },
-  play: async ({ canvas, userEvent }) => {
+  play: async ({ canvas }) => {
     await userEvent.type(await canvas.findByLabelText('Username'), 'ada')
     await userEvent.type(canvas.getByLabelText('Password'), 'lovelace')
     await userEvent.click(canvas.getByRole('button', { name: 'Sign in' }))
@@ -112,7 +112,7 @@ export const NetworkError: Story = {
 /** The server rate-limits sign-ins: a 429 is `AuthError('server')` with `status: 429`. */
 export const TooManyAttempts: Story = {
   args: { failure: '429' },
-  play: async ({ canvas, userEvent }) => {
+  play: async ({ canvas }) => {
     await userEvent.type(await canvas.findByLabelText('Username'), 'ada')
     await userEvent.type(canvas.getByLabelText('Password'), 'lovelace')
     await userEvent.click(canvas.getByRole('button', { name: 'Sign in' }))
@@ -122,7 +122,7 @@ export const TooManyAttempts: Story = {
 
 /** Right credentials: the form gives way to the account, with one login and no refresh. */
 export const SignedInAfterLogin: Story = {
-  play: async ({ canvas, canvasElement, userEvent }) => {
+  play: async ({ canvas, canvasElement }) => {
     await userEvent.type(await canvas.findByLabelText('Username'), 'grace')
     await userEvent.type(canvas.getByLabelText('Password'), 'hopper')
     await userEvent.click(canvas.getByRole('button', { name: 'Sign in' }))

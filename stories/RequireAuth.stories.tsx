@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { AuthProvider, RequireAuth } from 'react-jwt-session'
-import { expect } from 'storybook/test'
+import { expect, userEvent } from 'storybook/test'
 import { AccountCard, GateFallback, SignedOutNotice } from './support/DemoApp'
 import { useHarness } from './support/harnessContext'
 import { LoginForm } from './support/LoginForm'
@@ -90,7 +90,7 @@ export const Allowed: Story = {
 /** Nobody is signed in: the fallback renders; signing in as an admin opens the page. */
 export const SignedOutFallback: Story = {
   args: { returningUser: 'none' },
-  play: async ({ canvas, userEvent }) => {
+  play: async ({ canvas }) => {
     await expect(await canvas.findByRole('form', { name: 'Sign in to open the admin page' })).toBeVisible()
     await expect(canvas.queryByRole('region', { name: 'Admin page' })).toBeNull()
     await userEvent.type(canvas.getByLabelText('Username'), 'ada')

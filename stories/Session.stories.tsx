@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useState } from 'react'
 import { AuthProvider, useAuth, useSession } from 'react-jwt-session'
-import { expect, fn, waitFor } from 'storybook/test'
+import { expect, fn, userEvent, waitFor } from 'storybook/test'
 import { DemoApp, GateFallback } from './support/DemoApp'
 import { useHarness } from './support/harnessContext'
 import { defaultStoryArgs, type StoryArgs, storyArgTypes } from './support/makeStoryClient'
@@ -143,7 +143,7 @@ type Story = StoryObj<SessionStoryArgs>
 /** The user, the token's countdown, and the silent refresh: the user object stays, the token changes. */
 export const SignedIn: Story = {
   args: { latency: 600 },
-  play: async ({ canvas, canvasElement, userEvent }) => {
+  play: async ({ canvas, canvasElement }) => {
     await expect(await canvas.findByRole('heading', { name: 'Signed in as Ada Lovelace' })).toBeVisible()
     await expectField(canvasElement, 'Next refresh', /^in 0:0\d$/)
     await expect(fieldText(canvasElement, 'Refresh requests')).toBe('1')
@@ -163,7 +163,7 @@ export const SignedIn: Story = {
  */
 export const ServerTroubleThenRecovery: Story = {
   args: { failure: '503', failAt: 'renew', failTimes: 1 },
-  play: async ({ canvas, canvasElement, userEvent }) => {
+  play: async ({ canvas, canvasElement }) => {
     await canvas.findByRole('heading', { name: 'Signed in as Ada Lovelace' })
     await userEvent.click(canvas.getByRole('button', { name: 'Skip to the refresh' }))
     await expect(await canvas.findByRole('alert')).toHaveTextContent('The auth server has a problem (503)')
@@ -180,7 +180,7 @@ export const ServerTroubleThenRecovery: Story = {
  * expiry. Back online, the client renews at once and the banner goes.
  */
 export const OfflineThenRecovery: Story = {
-  play: async ({ canvas, canvasElement, userEvent }) => {
+  play: async ({ canvas, canvasElement }) => {
     await canvas.findByRole('heading', { name: 'Signed in as Ada Lovelace' })
     await userEvent.click(canvas.getByRole('button', { name: 'Go offline' }))
     await userEvent.click(canvas.getByRole('button', { name: 'Skip to the refresh' }))
@@ -201,7 +201,7 @@ export const OfflineThenRecovery: Story = {
 
 /** The refresh token ran out on the server: the next renewal is refused and the user is signed out. */
 export const SessionExpired: Story = {
-  play: async ({ canvas, canvasElement, userEvent }) => {
+  play: async ({ canvas, canvasElement }) => {
     await canvas.findByRole('heading', { name: 'Signed in as Ada Lovelace' })
     await userEvent.click(canvas.getByRole('button', { name: 'Expire the refresh token' }))
     await userEvent.click(canvas.getByRole('button', { name: 'Skip to the refresh' }))
@@ -213,7 +213,7 @@ export const SessionExpired: Story = {
 
 /** The session was revoked on the server (signed out everywhere, or a replayed refresh token). */
 export const SessionRevoked: Story = {
-  play: async ({ canvas, canvasElement, userEvent }) => {
+  play: async ({ canvas, canvasElement }) => {
     await canvas.findByRole('heading', { name: 'Signed in as Ada Lovelace' })
     await userEvent.click(canvas.getByRole('button', { name: 'Revoke every session' }))
     await userEvent.click(canvas.getByRole('button', { name: 'Skip to the refresh' }))
@@ -228,7 +228,7 @@ export const SessionRevoked: Story = {
  */
 export const ApiCallAfter401: Story = {
   render: () => <ApiApp />,
-  play: async ({ canvas, canvasElement, userEvent }) => {
+  play: async ({ canvas, canvasElement }) => {
     await canvas.findByRole('heading', { name: 'Signed in as Ada Lovelace' })
     await userEvent.click(canvas.getByRole('button', { name: 'Load my profile' }))
     await expect(await canvas.findByText('API says: Ada Lovelace')).toBeVisible()
@@ -246,7 +246,7 @@ export const ApiCallAfter401: Story = {
 /** `useSession({ required: true, onUnauthenticated })`: called once, with the reason, when the session ends. */
 export const RequiredSession: Story = {
   render: (args) => <RequiredApp onUnauthenticated={args.onUnauthenticated} />,
-  play: async ({ args, canvas, userEvent }) => {
+  play: async ({ args, canvas }) => {
     await expect(await canvas.findByText('Hello Ada Lovelace.')).toBeVisible()
     await userEvent.click(canvas.getByRole('button', { name: 'Revoke every session' }))
     await userEvent.click(canvas.getByRole('button', { name: 'Skip to the refresh' }))

@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { useState } from 'react'
 import { AuthProvider, SignedIn, SignedOut, SignOut } from 'react-jwt-session'
-import { expect, fn } from 'storybook/test'
+import { expect, fn, userEvent } from 'storybook/test'
 import { AccountCard, GateFallback, SignedOutNotice } from './support/DemoApp'
 import { useHarness } from './support/harnessContext'
 import { LoginForm } from './support/LoginForm'
@@ -93,7 +93,7 @@ type Story = StoryObj<SignOutStoryArgs>
  */
 export const InProgress: Story = {
   args: { failure: 'hang' },
-  play: async ({ args, canvas, canvasElement, userEvent }) => {
+  play: async ({ args, canvas, canvasElement }) => {
     await userEvent.click(await canvas.findByRole('button', { name: 'Sign out' }))
     await expect(await canvas.findByText('Signing out…')).toBeVisible()
     await expectField(canvasElement, 'Status', 'unauthenticated')
@@ -104,7 +104,7 @@ export const InProgress: Story = {
 
 /** The server confirmed: `onSignedOut` was called once and the app moved on. */
 export const Done: Story = {
-  play: async ({ args, canvas, canvasElement, userEvent }) => {
+  play: async ({ args, canvas, canvasElement }) => {
     await userEvent.click(await canvas.findByRole('button', { name: 'Sign out' }))
     await expect(await canvas.findByText('You signed out.')).toBeVisible()
     await expect(canvas.queryByText('Signing out…')).toBeNull()
@@ -116,7 +116,7 @@ export const Done: Story = {
 
 /** `everywhere`: the server revokes every refresh token of the user (`POST /auth/logout-all`). */
 export const Everywhere: Story = {
-  play: async ({ args, canvas, canvasElement, userEvent }) => {
+  play: async ({ args, canvas, canvasElement }) => {
     await userEvent.click(await canvas.findByRole('button', { name: 'Sign out everywhere' }))
     await expect(await canvas.findByText('You signed out.')).toBeVisible()
     await expect(args.onSignedOut).toHaveBeenCalledTimes(1)
@@ -130,7 +130,7 @@ export const Everywhere: Story = {
 /** The server cannot be reached: the user is signed out anyway, and told the server did not hear of it. */
 export const ServerUnreachable: Story = {
   args: { failure: 'network' },
-  play: async ({ args, canvas, canvasElement, userEvent }) => {
+  play: async ({ args, canvas, canvasElement }) => {
     await userEvent.click(await canvas.findByRole('button', { name: 'Sign out' }))
     await expect(await canvas.findByText(/The server could not be told \(network\)/)).toBeVisible()
     await expect(args.onSignedOut).toHaveBeenCalledTimes(1)

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
 import { AuthProvider, SignedIn, SignedOut, useAuth } from 'react-jwt-session'
-import { expect } from 'storybook/test'
+import { expect, userEvent } from 'storybook/test'
 import { useHarness } from './support/harnessContext'
 import { LoginForm } from './support/LoginForm'
 import { defaultStoryArgs, documents, type StoryArgs, storyArgTypes } from './support/makeStoryClient'
@@ -78,7 +78,7 @@ type Story = StoryObj<typeof meta>
 /** A signed-in user sees the `<SignedIn>` part; signing out swaps in the `<SignedOut>` part. */
 export const SignedInUser: Story = {
   args: { returningUser: 'ada' },
-  play: async ({ canvas, userEvent }) => {
+  play: async ({ canvas }) => {
     await expect(await canvas.findByRole('heading', { name: 'Welcome back, Ada Lovelace' })).toBeVisible()
     await expect(canvas.queryByRole('region', { name: 'Signed-out content' })).toBeNull()
     await userEvent.click(canvas.getByRole('button', { name: 'Sign out' }))
@@ -90,7 +90,7 @@ export const SignedInUser: Story = {
 /** A visitor sees the `<SignedOut>` part; signing in swaps in the `<SignedIn>` part. */
 export const SignedOutVisitor: Story = {
   args: { returningUser: 'none' },
-  play: async ({ canvas, userEvent }) => {
+  play: async ({ canvas }) => {
     await expect(await canvas.findByRole('region', { name: 'Signed-out content' })).toBeVisible()
     await userEvent.type(canvas.getByLabelText('Username'), 'ada')
     await userEvent.type(canvas.getByLabelText('Password'), 'lovelace')
