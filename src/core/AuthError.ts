@@ -34,15 +34,18 @@ const defaultMessages: Record<AuthErrorCode, string> = {
  * }
  */
 export class AuthError extends Error {
-  override readonly name = 'AuthError'
-  readonly code: AuthErrorCode
-  readonly status?: number
+  // Declared, then assigned in the constructor: class field initializers compile to a helper for older
+  // targets, which the React bundle would carry for this one class.
+  declare readonly name: 'AuthError'
+  declare readonly code: AuthErrorCode
+  declare readonly status?: number
 
   constructor(code: AuthErrorCode, message?: string, options: AuthErrorOptions = {}) {
     super(
       message ?? defaultMessages[code],
       options.cause === undefined ? undefined : { cause: options.cause },
     )
+    this.name = 'AuthError'
     this.code = code
     if (options.status !== undefined) this.status = options.status
   }

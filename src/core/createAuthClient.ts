@@ -74,7 +74,10 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
       lifetime = session.lifetime
       initial = { ...initial, ...sessionFields(session), status: 'authenticated' }
     } catch (error) {
-      warnOnce(`initialSession was not used: ${(error as Error).message}`)
+      // Each warning is gated here, not only inside warnOnce, so production bundles drop its text.
+      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
+        warnOnce(`initialSession was not used: ${(error as Error).message}`)
+      }
     }
   } else if (options.sessionHint && readHint() === false) {
     initial = signedOut('no-session')
@@ -134,7 +137,11 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     const wanted = options.refreshMargin ?? Math.min(60_000, lifetime * 0.2)
     // A margin as long as the token would refresh in a loop; never renew more often than every half lifetime.
     if (wanted > lifetime / 2) {
-      if (options.refreshMargin !== undefined) {
+      if (
+        options.refreshMargin !== undefined &&
+        typeof process !== 'undefined' &&
+        process.env.NODE_ENV !== 'production'
+      ) {
         warnOnce(
           `refreshMargin (${options.refreshMargin} ms) is more than half the token lifetime (${lifetime} ms); using half the lifetime.`,
         )
@@ -383,7 +390,9 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
 
   function start(): () => void {
     if (destroyed) {
-      warnOnce('start() was called on a destroyed client; create a new client instead.')
+      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
+        warnOnce('start() was called on a destroyed client; create a new client instead.')
+      }
       return noop
     }
     mounts += 1

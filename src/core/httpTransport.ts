@@ -24,7 +24,12 @@ export function errorForStatus(status: number, call: AuthCall, cause?: unknown):
     })
   }
   if (status >= 400) {
-    if (call === 'refresh' && (status === 404 || status === 405)) {
+    if (
+      call === 'refresh' &&
+      (status === 404 || status === 405) &&
+      typeof process !== 'undefined' &&
+      process.env.NODE_ENV !== 'production'
+    ) {
       warnOnce(`the refresh endpoint answered ${status}: check the \`endpoints.refresh\` URL and method.`)
     }
     const code = call === 'login' ? 'invalid_credentials' : 'session_expired'
