@@ -34,6 +34,7 @@ function percentile(values, p) {
 }
 
 const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`
 const bytes = (n) => `${n} B (${round(n / KB, 2)} KB)`
 
 async function waitFor(check, { timeout = 30_000, interval = 20, what = 'condition' } = {}) {
@@ -159,17 +160,29 @@ async function tabsOverLifetimes(browser, pageScript, { crossTab, tabs = 5, life
   const { auth, url } = await startServer(pageScript, { accessTtl })
   const context = await browser.newContext()
   let refreshRequests = 0
+  let t0 = Date.now()
+  const pages = []
+  // When each refresh request left, and from which tab: a duplicate shows as two close timestamps.
+  const timeline = []
   context.on('request', (request) => {
-    if (new URL(request.url()).pathname === '/auth/refresh') refreshRequests += 1
+    if (new URL(request.url()).pathname !== '/auth/refresh') return
+    refreshRequests += 1
+    // A tab still loading is not in `pages` yet: it is the one being opened.
+    const index = pages.indexOf(request.frame().page())
+    timeline.push({ tab: index === -1 ? pages.length + 1 : index + 1, s: round((Date.now() - t0) / 1000, 3) })
   })
   try {
     const first = await openTab(context, url, { crossTab })
+    pages.push(first.page)
     await first.page.evaluate((password) => window.bench.login('alice', password), PASSWORD)
-    const t0 = Date.now()
+    t0 = Date.now()
     refreshRequests = 0
+    timeline.length = 0
     const baseRefreshes = auth.stats.refreshes
-    const pages = [first.page]
-    for (let i = 1; i < tabs; i += 1) pages.push((await openTab(context, url, { crossTab })).page)
+    for (let i = 1; i < tabs; i += 1) {
+      const { page } = await openTab(context, url, { crossTab })
+      pages.push(page)
+    }
     // Refreshes fall at 0.8, 1.6, 2.4 lifetimes after the login (margin 20 %): three inside the window.
     await sleep(Math.max(0, t0 + lifetimes * accessTtl * 1000 - Date.now()))
     const states = await Promise.all(pages.map((page) => page.evaluate(() => window.bench.state())))
@@ -180,7 +193,9 @@ async function tabsOverLifetimes(browser, pageScript, { crossTab, tabs = 5, life
       reuseDetections: auth.stats.reuseDetections,
       falseSignOuts: signOuts.reduce((a, b) => a + b, 0),
       tabsAuthenticated: states.filter((s) => s.status === 'authenticated').length,
+      timeline: [...timeline],
     }
+    log(`crossTab ${crossTab ? 'on' : 'off'}: refresh requests at ${JSON.stringify(window_.timeline)}`)
 
     // Then every tab renews at the same moment (all timers due in one tick).
     const before = { requests: refreshRequests, reuse: auth.stats.reuseDetections }
@@ -400,7 +415,7 @@ function tableRows(r) {
     add(
       '2 tabs',
       label,
-      `${w.refreshRequests} refresh requests, ${w.reuseDetections} reuse, ${w.falseSignOuts} sign-outs, ${w.tabsAuthenticated}/${run.tabs} signed in`,
+      `${plural(w.refreshRequests, 'refresh request')}, ${w.reuseDetections} reuse, ${w.falseSignOuts} sign-outs, ${w.tabsAuthenticated}/${run.tabs} signed in`,
       run.crossTab ? '3 refreshes, 0 sign-outs' : 'control',
       run.crossTab ? w.refreshRequests === 3 && w.falseSignOuts === 0 && w.reuseDetections === 0 : null,
     )
@@ -408,7 +423,7 @@ function tableRows(r) {
     add(
       '2 tabs',
       `  then refresh() in all ${run.tabs} tabs at once, crossTab ${run.crossTab ? 'on' : 'off'}`,
-      `${b.refreshRequests} refresh requests, ${b.reuseDetections} reuse, ${b.tabsAuthenticated}/${run.tabs} signed in`,
+      `${plural(b.refreshRequests, 'refresh request')}, ${b.reuseDetections} reuse, ${b.tabsAuthenticated}/${run.tabs} signed in`,
       run.crossTab ? '1 request, 0 reuse' : 'control',
       run.crossTab ? b.refreshRequests === 1 && b.reuseDetections === 0 : null,
     )
@@ -418,7 +433,7 @@ function tableRows(r) {
       add(
         '3 storm',
         `${s.calls} concurrent client.fetch answered 401 (${where === 'memory' ? 'test server' : 'reference server, HTTP'})`,
-        `${s.firstTry401} × 401, ${s.refreshRequests} refresh request(s), ${s.successfulRetries}/${s.calls} retries ok, ${s.ms} ms`,
+        `${s.firstTry401} × 401, ${plural(s.refreshRequests, 'refresh request')}, ${s.successfulRetries}/${s.calls} retries ok, ${s.ms} ms`,
         '1 refresh, 50 ok',
         s.refreshRequests === 1 && s.successfulRetries === s.calls,
       )
@@ -471,7 +486,7 @@ function tableRows(r) {
     add(
       '6 new tab',
       `new tab beside a signed-in tab (${n.runs} runs)`,
-      `${n.authenticated}/${n.runs} signed in, ${n.refreshRequests} refresh requests, p50 ${n.timeToAuthenticatedMs.p50} ms to signed in`,
+      `${n.authenticated}/${n.runs} signed in, ${plural(n.refreshRequests, 'refresh request')}, p50 ${n.timeToAuthenticatedMs.p50} ms to signed in`,
       '0 refresh requests',
       n.authenticated === n.runs && n.refreshRequests === 0,
     )
@@ -479,7 +494,7 @@ function tableRows(r) {
     add(
       '6 new tab',
       `  control: crossTab off (${c.runs} runs)`,
-      `${c.authenticated}/${c.runs} signed in, ${c.refreshRequests} refresh requests`,
+      `${c.authenticated}/${c.runs} signed in, ${plural(c.refreshRequests, 'refresh request')}`,
       'control',
     )
   }
