@@ -524,7 +524,7 @@ const results = {
   node: process.version,
   cpu: os.cpus()[0]?.model ?? 'unknown',
   cores: os.cpus().length,
-  platform: `${os.platform()} ${os.release()}`,
+  platform: `${os.platform()} ${os.arch()}`,
 }
 
 if (wanted('sizes')) {
