@@ -1,14 +1,18 @@
 // Runs every test suite the project has and prints one closing line: `N passed, N failed`.
 // Each suite is a vitest run; their JSON reports are summed.
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const only = process.argv.slice(2)
 const suites = [
   { name: 'unit', args: ['--project', 'unit'] },
-  { name: 'react18', args: ['--config', 'test/react18/vitest.config.ts'], when: 'test/react18/vitest.config.ts' },
+  {
+    name: 'react18',
+    args: ['--config', 'test/react18/vitest.config.ts'],
+    when: 'test/react18/vitest.config.ts',
+  },
   { name: 'browser', args: ['--project', 'browser'] },
   { name: 'storybook', args: ['--config', 'vitest.storybook.config.ts'], when: 'vitest.storybook.config.ts' },
 ].filter((s) => (only.length === 0 || only.includes(s.name)) && (!s.when || existsSync(s.when)))
