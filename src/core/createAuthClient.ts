@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla'
 import { AuthError } from './AuthError'
 import { createAuthFetch } from './createAuthFetch'
-import { createSession, deepEqual, type SessionWithLifetime } from './createSession'
+import { createSession, deepEqual, type SessionWithLifetime, sessionOf } from './createSession'
 import {
   openTabSync,
   type SharedSession,
@@ -122,15 +122,12 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     }
   }
 
-  function currentSession(): Session<User> | null {
-    const s = get()
-    if (s.status !== 'authenticated' || s.accessToken === null || s.expiresAt === null) return null
-    return {
-      accessToken: s.accessToken,
-      expiresAt: s.expiresAt,
-      claims: s.claims ?? {},
-      user: s.user as User,
-    }
+  const currentSession = () => sessionOf(get())
+
+  /** The session as another tab receives it: with its lifetime, so that tab schedules the same renewal. */
+  function sharedSession(): SharedSession<User> | null {
+    const session = currentSession()
+    return session && { ...session, lifetime }
   }
 
   function margin(): number {
@@ -160,19 +157,21 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
 
   // --- timers ---------------------------------------------------------------------------------------------
 
-  function schedule() {
+  /** One renewal timer at a time: whatever is armed next replaces (and cancels) the previous one. */
+  function replaceTimer(next: Cancel = noop) {
     cancelTimer()
-    cancelTimer = noop
+    cancelTimer = next
+  }
+
+  function schedule() {
     const s = get()
-    if (mounts === 0 || destroyed || s.status !== 'authenticated' || s.expiresAt === null) return
-    cancelTimer = scheduleAt(s.expiresAt - margin(), now, background)
+    if (mounts === 0 || destroyed || s.status !== 'authenticated' || s.expiresAt === null) replaceTimer()
+    else replaceTimer(scheduleAt(s.expiresAt - margin(), now, background))
   }
 
   function scheduleRetry() {
-    cancelTimer()
-    cancelTimer = noop
-    if (mounts === 0 || destroyed) return
-    cancelTimer = scheduleAt(now() + backoffDelay(attempt), now, background)
+    if (mounts === 0 || destroyed) return replaceTimer()
+    replaceTimer(scheduleAt(now() + backoffDelay(attempt), now, background))
     attempt += 1
   }
 
@@ -204,20 +203,16 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     schedule()
   }
 
-  function share(session: SessionWithLifetime<User>, cause: 'signin' | 'refresh') {
-    const { accessToken, expiresAt, lifetime: life, claims } = session
-    sync?.post({
-      type: 'session',
-      cause,
-      session: { accessToken, expiresAt, lifetime: life, claims, user: get().user as User },
-    })
+  // Called right after `adopt`, so the store holds the session (with the kept `user` object).
+  function share(cause: 'signin' | 'refresh') {
+    const session = sharedSession()
+    if (session) sync?.post({ type: 'session', cause, session })
   }
 
   function signOut(reason: SignOutReason, error: AuthError | null, tellOtherTabs: boolean) {
     dropInflight()
     attempt = 0
-    cancelTimer()
-    cancelTimer = noop
+    replaceTimer()
     store.setState(signedOut(reason, error))
     writeHint(false)
     if (tellOtherTabs) sync?.post({ type: 'logout' })
@@ -256,10 +251,9 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
         if (s.accessToken !== null && s.accessToken !== meant && !isDue(s)) return currentSession()
         const body = await call((signal) => transport.refresh({ signal }))
         if (gen !== generation) return currentSession()
-        const session = makeSession(body)
-        adopt(session, 'local')
+        adopt(makeSession(body), 'local')
         // Shared while still holding the lock, so the next tab to take it already has the new token.
-        share(session, 'refresh')
+        share('refresh')
         return currentSession()
       })
     } catch (thrown) {
@@ -275,7 +269,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
         return null
       }
       // Network, timeout, 5xx, 408, 429, malformed answer: keep the session and retry with backoff.
-      set(initialCall ? { ...signedOut<User>('network', error) } : { error })
+      set(initialCall ? signedOut<User>('network', error) : { error })
       scheduleRetry()
       throw error
     }
@@ -302,15 +296,8 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
         if (get().status !== 'authenticated') background()
         return
       case 'ask': {
-        const s = get()
-        if (s.status === 'authenticated' && s.expiresAt !== null && s.expiresAt > now() && s.accessToken) {
-          const { accessToken, expiresAt, claims, user } = s
-          sync?.post({
-            type: 'answer',
-            to: message.from,
-            session: { accessToken, expiresAt, lifetime, claims: claims ?? {}, user: user as User },
-          })
-        }
+        const session = sharedSession()
+        if (session && session.expiresAt > now()) sync?.post({ type: 'answer', to: message.from, session })
         return
       }
       case 'answer':
@@ -376,15 +363,15 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
       if (s.error !== null || s.reason === 'network' || (s.status === 'authenticated' && isDue(s)))
         background()
     }
-    window.addEventListener('focus', recheck)
-    window.addEventListener('pageshow', recheck)
-    window.addEventListener('online', onOnline)
-    document.addEventListener('visibilitychange', onVisible)
+    const listeners: [EventTarget, string, () => void][] = [
+      [window, 'focus', recheck],
+      [window, 'pageshow', recheck],
+      [window, 'online', onOnline],
+      [document, 'visibilitychange', onVisible],
+    ]
+    for (const [target, type, listener] of listeners) target.addEventListener(type, listener)
     return () => {
-      window.removeEventListener('focus', recheck)
-      window.removeEventListener('pageshow', recheck)
-      window.removeEventListener('online', onOnline)
-      document.removeEventListener('visibilitychange', onVisible)
+      for (const [target, type, listener] of listeners) target.removeEventListener(type, listener)
     }
   }
 
@@ -419,8 +406,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
   }
 
   function stop() {
-    cancelTimer()
-    cancelTimer = noop
+    replaceTimer()
     stopListening()
     stopListening = noop
     sync?.close()
@@ -438,9 +424,8 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
       const body = await call((signal) => transport.login(credentials, { signal }))
       if (gen !== generation)
         throw new AuthError('session_expired', 'Signed out while the login was in flight.')
-      const session = makeSession(body)
-      adopt(session, 'local')
-      share(session, 'signin')
+      adopt(makeSession(body), 'local')
+      share('signin')
       return currentSession() as Session<User>
     } catch (thrown) {
       // The login call's own 401 means wrong credentials, never "refresh and retry".
@@ -454,7 +439,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     const session = makeSession(tokenResponse)
     dropInflight()
     adopt(session, 'local')
-    share(session, 'signin')
+    share('signin')
     return currentSession() as Session<User>
   }
 
@@ -486,15 +471,15 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
 
   async function getAccessToken({ minValidity }: GetAccessTokenOptions = {}): Promise<string | null> {
     await settled()
-    const s = get()
-    if (destroyed || s.status !== 'authenticated' || s.accessToken === null || s.expiresAt === null)
-      return null
-    const remaining = s.expiresAt - now()
-    if (remaining > (minValidity ?? margin())) return s.accessToken
-    if (s.error !== null) {
+    const session = destroyed ? null : currentSession()
+    if (session === null) return null
+    const remaining = session.expiresAt - now()
+    if (remaining > (minValidity ?? margin())) return session.accessToken
+    const { error } = get()
+    if (error !== null) {
       // The server is unreachable and a retry is scheduled: use the token while it lasts, else say why.
-      if (remaining > 0) return s.accessToken
-      throw s.error
+      if (remaining > 0) return session.accessToken
+      throw error
     }
     try {
       return (await refresh())?.accessToken ?? null

@@ -1,6 +1,6 @@
 import { AuthError } from './AuthError'
 import { decodeToken } from './decodeToken'
-import type { JwtPayload, ParsedTokenResponse, Session, TokenResponse } from './types'
+import type { AuthState, JwtPayload, ParsedTokenResponse, Session, TokenResponse } from './types'
 
 const perTokenClaims = new Set(['iat', 'exp', 'nbf', 'jti'])
 
@@ -93,4 +93,11 @@ export function createSession<User>(
     throw new AuthError('bad_response', 'getUser threw on the server answer.', { cause: error })
   }
   return { accessToken: parsed.accessToken, expiresAt, lifetime, claims, user }
+}
+
+/** The state's session, or `null` unless signed in: the one place that builds a `Session` from the store. */
+export function sessionOf<User>(state: AuthState<User>): Session<User> | null {
+  const { status, accessToken, expiresAt, claims, user } = state
+  if (status !== 'authenticated' || accessToken === null || expiresAt === null) return null
+  return { accessToken, expiresAt, claims: claims ?? {}, user: user as User }
 }

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react'
 import { useStore } from 'zustand'
+import { sessionOf } from '../core/createSession'
 import type { AuthState, Session } from '../core/types'
 import { useAuthContext } from './context'
 
@@ -35,14 +36,9 @@ type View = 'loading' | 'fallback' | 'forbidden' | 'children'
 
 function viewOf<User>(state: AuthState<User>, allow: RequireAuthProps<User>['allow']): View {
   if (state.status === 'loading') return 'loading'
-  if (state.status !== 'authenticated' || state.accessToken === null || state.expiresAt === null) {
-    return 'fallback'
-  }
-  if (!allow) return 'children'
-  const { accessToken, expiresAt, claims, user } = state
-  return allow({ accessToken, expiresAt, claims: claims ?? {}, user: user as User })
-    ? 'children'
-    : 'forbidden'
+  const session = sessionOf(state)
+  if (session === null) return 'fallback'
+  return !allow || allow(session) ? 'children' : 'forbidden'
 }
 
 /**
