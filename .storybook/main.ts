@@ -9,6 +9,16 @@ const config: StorybookConfig = {
   stories: ['../stories/**/*.mdx', '../stories/**/*.stories.tsx'],
   addons: ['@storybook/addon-docs', '@storybook/addon-vitest'],
   core: { disableTelemetry: true },
+  typescript: {
+    // The package's guard components return their children, not JSX: only the TypeScript-based docgen
+    // recognises them as components and fills their props tables.
+    reactDocgen: 'react-docgen-typescript',
+    reactDocgenTypescriptOptions: {
+      include: ['src/**/*.tsx', 'stories/**/*.tsx'],
+      // Document the package's own props, not the ones React's types add.
+      propFilter: (prop) => !prop.parent || !/node_modules/.test(prop.parent.fileName),
+    },
+  },
   viteFinal: (viteConfig) =>
     mergeConfig(viteConfig, {
       resolve: {

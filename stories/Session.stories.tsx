@@ -5,7 +5,7 @@ import { expect, fn, userEvent, waitFor } from 'storybook/test'
 import { DemoApp, GateFallback } from './support/DemoApp'
 import { useHarness } from './support/harnessContext'
 import { defaultStoryArgs, type StoryArgs, storyArgTypes } from './support/makeStoryClient'
-import { expectField, fieldText } from './support/play'
+import { expectField, expectRequests, fieldText } from './support/play'
 import { withInspector } from './support/SessionInspector'
 import type { StoryUser } from './support/storyUsers'
 import { withStoryClient } from './support/withStoryClient'
@@ -238,8 +238,10 @@ export const ApiCallAfter401: Story = {
     await userEvent.click(canvas.getByRole('button', { name: 'Load my profile' }))
     await expectField(canvasElement, 'Refresh requests', '2')
     await expect(await canvas.findByText('API says: Ada Lovelace')).toBeVisible()
-    const requests = canvas.getByRole('list', { name: 'Last requests' })
-    await expect(requests).toHaveTextContent(/GET \/api\/me\s*POST \/auth\/refresh\s*GET \/api\/me/)
+    await expectRequests(
+      canvasElement,
+      /GET \/api\/me → 401\s*POST \/auth\/refresh → 200\s*GET \/api\/me → 200/,
+    )
   },
 }
 

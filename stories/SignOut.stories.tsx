@@ -6,7 +6,7 @@ import { AccountCard, GateFallback, SignedOutNotice } from './support/DemoApp'
 import { useHarness } from './support/harnessContext'
 import { LoginForm } from './support/LoginForm'
 import { defaultStoryArgs, documents, type StoryArgs, storyArgTypes } from './support/makeStoryClient'
-import { expectField, fieldText } from './support/play'
+import { expectField, expectRequests, fieldText } from './support/play'
 import { withInspector } from './support/SessionInspector'
 import { withStoryClient } from './support/withStoryClient'
 
@@ -110,7 +110,7 @@ export const Done: Story = {
     await expect(canvas.queryByText('Signing out…')).toBeNull()
     await expect(args.onSignedOut).toHaveBeenCalledTimes(1)
     await expectField(canvasElement, 'Logouts', '1')
-    await expect(canvas.getByRole('list', { name: 'Last requests' })).toHaveTextContent('POST /auth/logout')
+    await expectRequests(canvasElement, 'POST /auth/logout → 200')
   },
 }
 
@@ -121,9 +121,7 @@ export const Everywhere: Story = {
     await expect(await canvas.findByText('You signed out.')).toBeVisible()
     await expect(args.onSignedOut).toHaveBeenCalledTimes(1)
     await expectField(canvasElement, 'Logouts', '1')
-    await expect(canvas.getByRole('list', { name: 'Last requests' })).toHaveTextContent(
-      'POST /auth/logout-all',
-    )
+    await expectRequests(canvasElement, 'POST /auth/logout-all → 200')
   },
 }
 

@@ -50,7 +50,7 @@ function InspectorPanel({
   label,
   controls,
 }: Required<Omit<SessionInspectorProps, 'harness'>> & { harness: StoryHarness }) {
-  const { client, server, clock, margin } = harness
+  const { client, server, clock, margin, crossTab: shared } = harness
   const state = useSyncExternalStore(client.subscribe, client.getState, client.getState)
   const now = useNow(clock)
   const { stats } = server
@@ -69,11 +69,12 @@ function InspectorPanel({
   } else if (reason === 'network') {
     next = 'retrying (backoff)'
   }
-  const recent = server.requests.map((request, seq) => ({ ...request, seq })).slice(-4)
+  const recent = harness.log.slice(-4)
 
   return (
     <aside className="inspector" aria-label={label}>
       <h2 className="inspector-title">{label}</h2>
+      <h3>Client</h3>
       <dl>
         <div className="field" aria-live="polite">
           <dt>Status</dt>
@@ -86,6 +87,9 @@ function InspectorPanel({
         <Field label="Error">{error ? `${error.code}${error.status ? ` ${error.status}` : ''}` : '—'}</Field>
         <Field label="Token expires">{expiry}</Field>
         <Field label="Next refresh">{next}</Field>
+      </dl>
+      <h3>Test server{shared ? ' (shared by the tabs)' : ''}</h3>
+      <dl>
         <Field label="Logins">{stats.logins}</Field>
         <Field label="Refresh requests">{stats.refreshes}</Field>
         <Field label="Reused tokens">{stats.reuseDetections}</Field>
@@ -96,7 +100,8 @@ function InspectorPanel({
         {recent.length === 0 ? <li className="muted">none</li> : null}
         {recent.map((request) => (
           <li key={request.seq}>
-            {request.method} {request.path}
+            {request.from ? `${request.from}: ` : ''}
+            {request.method} {request.path} → {request.outcome}
           </li>
         ))}
       </ol>

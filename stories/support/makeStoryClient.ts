@@ -125,7 +125,11 @@ export interface StoryHarness {
   server: TestAuthServer
   clock: StoryClock
   network: StoryNetwork
+  /** The requests of the page (every tab), with their outcome. */
+  log: LoggedRequest[]
   args: StoryArgs
+  /** Whether this client is one tab of several (cross-tab sync on, the server shared). */
+  crossTab: boolean
   /** The refresh margin the client uses with these args, in ms. */
   margin: number
   /** Moves the clock to just past the moment the client starts its refresh. */
@@ -134,11 +138,23 @@ export interface StoryHarness {
   skipPastExpiry: () => void
 }
 
+/** One request as the page saw it: `outcome` is the status, or why there was none. */
+export interface LoggedRequest {
+  seq: number
+  /** Which tab sent it, when there are several. */
+  from: string | undefined
+  method: string
+  path: string
+  outcome: string
+}
+
 /** What the tabs of one "browser" share: the server (and its cookie jar), the clock, the network. */
 export interface SharedBrowser {
   server: TestAuthServer
   clock: StoryClock
   network: StoryNetwork
+  /** Every request of every tab, oldest first. */
+  log: LoggedRequest[]
   /** The BroadcastChannel (and Web Locks) name; without it the client has cross-tab sync off. */
   channel?: string
 }
@@ -160,7 +176,13 @@ export function createStoryBrowser(args: StoryArgs, channel?: string): SharedBro
     slowDelay: 3_000,
   })
   if (args.returningUser !== 'none') server.signIn(args.returningUser)
-  return { server, clock, network: createStoryNetwork(), ...(channel === undefined ? {} : { channel }) }
+  return {
+    server,
+    clock,
+    network: createStoryNetwork(),
+    log: [],
+    ...(channel === undefined ? {} : { channel }),
+  }
 }
 
 const stageOf = (path: string, client: AuthClient<StoryUser>): FailAt | null => {
@@ -178,22 +200,34 @@ const stageOf = (path: string, client: AuthClient<StoryUser>): FailAt | null => 
 export function makeStoryClient(
   args: StoryArgs,
   browser: SharedBrowser = createStoryBrowser(args),
+  name?: string,
 ): StoryHarness {
-  const { server, clock, network, channel } = browser
+  const { server, clock, network, channel, log } = browser
   let failuresLeft = args.failure === 'none' ? 0 : args.failTimes
 
   const storyFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = input instanceof Request ? input.url : String(input)
+    const path = new URL(url, 'http://localhost').pathname
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase()
+    const entry: LoggedRequest = { seq: log.length, from: name, method, path, outcome: '…' }
+    log.push(entry)
     if (!network.online) {
+      entry.outcome = 'offline'
       await Promise.resolve()
       throw new TypeError('Failed to fetch')
     }
-    const url = input instanceof Request ? input.url : String(input)
-    const stage = stageOf(new URL(url, 'http://localhost').pathname, client)
-    if (args.failure !== 'none' && failuresLeft > 0 && stage === args.failAt) {
+    if (args.failure !== 'none' && failuresLeft > 0 && stageOf(path, client) === args.failAt) {
       failuresLeft -= 1
       server.fail(args.failure)
     }
-    return server.fetch(input, init)
+    try {
+      const response = await server.fetch(input, init)
+      entry.outcome = String(response.status)
+      return response
+    } catch (error) {
+      entry.outcome = (error as Error).name === 'AbortError' ? 'aborted' : 'failed'
+      throw error
+    }
   }
 
   const client: AuthClient<StoryUser> = createAuthClient<StoryUser>({
@@ -209,7 +243,9 @@ export function makeStoryClient(
     server,
     clock,
     network,
+    log,
     args,
+    crossTab: channel !== undefined,
     margin,
     skipToRefresh() {
       const { expiresAt } = client.getState()
@@ -230,7 +266,7 @@ export function makeStoryTabs(args: StoryArgs, count = 2): StoryHarness[] {
   // A name of its own per story render, so tabs of an earlier story (or the docs page) never listen in.
   const channel = `rjs-story-${tabStories}-${Math.random().toString(36).slice(2, 8)}`
   const browser = createStoryBrowser(args, channel)
-  return Array.from({ length: count }, () => makeStoryClient(args, browser))
+  return Array.from({ length: count }, (_, index) => makeStoryClient(args, browser, `Tab ${index + 1}`))
 }
 
 /**

@@ -29,3 +29,16 @@ export async function expectField(
     { timeout },
   )
 }
+
+/** Waits until the inspector's request log (`METHOD /path → outcome` lines) matches. */
+export async function expectRequests(
+  canvasElement: HTMLElement,
+  expected: string | RegExp,
+  { timeout = 3_000 }: { timeout?: number } = {},
+) {
+  await waitFor(
+    () =>
+      expect(within(canvasElement).getByRole('list', { name: 'Last requests' })).toHaveTextContent(expected),
+    { timeout },
+  )
+}

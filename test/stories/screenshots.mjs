@@ -21,6 +21,7 @@ const types = {
 }
 
 const server = createServer((request, response) => {
+  if (request.url === '/favicon.ico') return response.writeHead(204).end()
   const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(
     /^(\.\.[/\\])+/,
     '',
@@ -61,9 +62,12 @@ const page = await browser.newPage({ viewport: { width: 900, height: 700 } })
 const problems = []
 page.on('console', (message) => {
   if (message.type() === 'error' || message.type() === 'warning')
-    problems.push(`${message.type()}: ${message.text()}`)
+    problems.push(`${message.type()}: ${message.text()} ${message.location()?.url ?? ''}`)
 })
 page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
+page.on('response', (response) => {
+  if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`)
+})
 const wait = Number(process.env.SHOT_WAIT ?? 1_500)
 for (const id of ids) {
   const viewMode = id.endsWith('--docs') ? 'docs' : 'story'
