@@ -1,8 +1,7 @@
 import type { ReactNode } from 'react'
-import { useStore } from 'zustand'
 import { sessionOf } from '../core/createSession'
 import type { AuthState, Session } from '../core/types'
-import { useAuthContext } from './context'
+import { useAuthSelector } from './context'
 
 export interface RequireAuthProps<User = unknown> {
   /**
@@ -52,9 +51,8 @@ function viewOf<User>(state: AuthState<User>, allow: RequireAuthProps<User>['all
  */
 export function RequireAuth<User = unknown>(props: RequireAuthProps<User>): ReactNode {
   const { children, fallback = null, allow, forbidden = null, loading = null } = props
-  const { client } = useAuthContext('<RequireAuth>')
   // The decision, not the state, is selected: a token renewal re-renders nothing unless it changes.
-  const view = useStore(client.store, (state) => viewOf(state as AuthState<User>, allow))
+  const view = useAuthSelector('<RequireAuth>', (state) => viewOf(state as AuthState<User>, allow))
   if (view === 'loading') return loading
   if (view === 'fallback') return fallback
   if (view === 'forbidden') return forbidden

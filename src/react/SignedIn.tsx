@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react'
-import { useStore } from 'zustand'
-import { useAuthContext } from './context'
+import { useAuthSelector } from './context'
 
 export interface SignedInProps {
   /**
@@ -12,7 +11,6 @@ export interface SignedInProps {
 
 /** Renders its children only while a user is signed in (not while loading). */
 export function SignedIn({ children }: SignedInProps): ReactNode {
-  const { client } = useAuthContext('<SignedIn>')
-  const signedIn = useStore(client.store, (state) => state.status === 'authenticated')
+  const signedIn = useAuthSelector('<SignedIn>', (state) => state.status === 'authenticated')
   return signedIn ? children : null
 }

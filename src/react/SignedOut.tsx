@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react'
-import { useStore } from 'zustand'
-import { useAuthContext } from './context'
+import { useAuthSelector } from './context'
 
 export interface SignedOutProps {
   /**
@@ -12,7 +11,6 @@ export interface SignedOutProps {
 
 /** Renders its children only while no user is signed in (not while the session is being restored). */
 export function SignedOut({ children }: SignedOutProps): ReactNode {
-  const { client } = useAuthContext('<SignedOut>')
-  const signedOut = useStore(client.store, (state) => state.status === 'unauthenticated')
+  const signedOut = useAuthSelector('<SignedOut>', (state) => state.status === 'unauthenticated')
   return signedOut ? children : null
 }

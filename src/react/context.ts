@@ -1,6 +1,8 @@
 import type { QueryClient } from '@tanstack/react-query'
 import { createContext, useContext } from 'react'
-import type { AuthClient } from '../core/types'
+import { useStore } from 'zustand'
+import { useShallow } from 'zustand/shallow'
+import type { AuthClient, AuthState } from '../core/types'
 
 /** What `<AuthProvider>` hands down. Internal: read it through the hooks. */
 export interface AuthContextValue {
@@ -22,4 +24,13 @@ export function useAuthContext(caller: string): AuthContextValue {
     )
   }
   return value
+}
+
+/**
+ * A slice of the provider's auth state; re-renders only when the slice changes, compared shallowly so a
+ * selector may return a new object (or a primitive, compared as is).
+ */
+export function useAuthSelector<Selected>(caller: string, selector: (state: AuthState<unknown>) => Selected) {
+  const { client } = useAuthContext(caller)
+  return useStore(client.store, useShallow(selector))
 }

@@ -1,9 +1,7 @@
 import { useMemo } from 'react'
-import { useStore } from 'zustand'
-import { useShallow } from 'zustand/shallow'
 import type { AuthError } from '../core/AuthError'
 import type { AuthClient, AuthState, AuthStatus } from '../core/types'
-import { useAuthContext } from './context'
+import { useAuthContext, useAuthSelector } from './context'
 
 export interface UseAuthResult<User = unknown> {
   status: AuthStatus
@@ -45,7 +43,7 @@ export function useAuth<User = unknown>(): UseAuthResult<User>
 export function useAuth<Selected, User = unknown>(selector: (state: AuthState<User>) => Selected): Selected
 export function useAuth(selector?: (state: AuthState<unknown>) => unknown): unknown {
   const { client } = useAuthContext('useAuth')
-  const selected = useStore(client.store, useShallow(selector ?? pick))
+  const selected = useAuthSelector('useAuth', selector ?? pick)
   const picked = selector ? null : (selected as Picked)
   return useMemo(() => {
     if (picked === null) return selected

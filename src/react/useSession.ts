@@ -1,8 +1,6 @@
 import { useEffect, useRef } from 'react'
-import { useStore } from 'zustand'
-import { useShallow } from 'zustand/shallow'
 import type { AuthState, SignOutReason } from '../core/types'
-import { useAuthContext } from './context'
+import { useAuthSelector } from './context'
 
 export type UseSessionResult<User = unknown> = Pick<
   AuthState<User>,
@@ -50,8 +48,7 @@ const pick = <User>({
  * const { user } = useSession<MyUser>({ required: true, onUnauthenticated: () => navigate('/login') })
  */
 export function useSession<User = unknown>(options: UseSessionOptions = {}): UseSessionResult<User> {
-  const { client } = useAuthContext('useSession')
-  const session = useStore(client.store, useShallow(pick)) as UseSessionResult<User>
+  const session = useAuthSelector('useSession', pick) as UseSessionResult<User>
   const { required = false, onUnauthenticated } = options
   const latest = useRef(onUnauthenticated)
   const called = useRef(false)
