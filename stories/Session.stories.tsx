@@ -157,6 +157,18 @@ export const SignedIn: Story = {
   },
 }
 
+/** `refreshMargin: 5000`: the renewal starts 5 s before expiry instead of the default 20 % of the lifetime. */
+export const CustomRefreshMargin: Story = {
+  args: { accessTtl: 20, refreshMargin: 5_000 },
+  play: async ({ canvas, canvasElement }) => {
+    await canvas.findByRole('heading', { name: 'Signed in as Ada Lovelace' })
+    await expectField(canvasElement, 'Token expires', /^in 0:(19|20)$/)
+    await expectField(canvasElement, 'Next refresh', /^in 0:1[45]$/)
+    await userEvent.click(canvas.getByRole('button', { name: 'Skip to the refresh' }))
+    await expectField(canvasElement, 'Refresh requests', '2')
+  },
+}
+
 /**
  * The auth server answers 503 to the renewal: the user stays signed in with a banner, the client retries
  * with backoff (1 s, 2 s, … ±20 %), and the banner goes once a retry succeeds. Try other failures.
