@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
-import { AuthProvider, SignedIn, SignedOut, useAuth } from 'react-jwt-session'
+import { AuthProvider, createAuthHooks, SignedIn, SignedOut } from 'react-jwt-session'
 import { expect, userEvent } from 'storybook/test'
 import { useHarness } from './support/harnessContext'
 import { LoginForm } from './support/LoginForm'
@@ -9,8 +9,12 @@ import { withInspector } from './support/SessionInspector'
 import type { StoryUser } from './support/storyUsers'
 import { withStoryClient } from './support/withStoryClient'
 
+// The hooks typed once for the app's user, as an app would export them from one module.
+const { useAuth } = createAuthHooks<StoryUser>()
+
 function Greeting() {
-  const name = useAuth((state) => (state.user as StoryUser | null)?.name)
+  // Selects only the name: a silent refresh (a new token, the same user) does not re-render this.
+  const name = useAuth((state) => state.user?.name)
   const { logout } = useAuth()
   return (
     <section className="card" aria-label="Signed-in content">
