@@ -8,8 +8,6 @@ export interface AuthFetchOptions<User> {
   apiOrigins: string[]
 }
 
-const pageOrigin = () => (typeof location === 'undefined' ? undefined : location.origin)
-
 const urlOf = (input: RequestInfo | URL) =>
   input instanceof URL ? input.href : typeof input === 'string' ? input : input.url
 
@@ -18,15 +16,15 @@ const urlOf = (input: RequestInfo | URL) =>
  * listed `apiOrigins`, nothing else, so a token never reaches a third party by a mistyped URL.
  */
 export function isAllowedOrigin(url: string, apiOrigins: readonly string[]): boolean {
-  const base = typeof location === 'undefined' ? undefined : location.href
+  const page = typeof location === 'undefined' ? undefined : location
   let target: URL
   try {
-    target = new URL(url, base)
+    target = new URL(url, page?.href)
   } catch {
     // No page to resolve against (tests, workers without location): a relative URL is same-origin.
     return !/^[a-z][a-z\d+\-.]*:/i.test(url) && !url.startsWith('//')
   }
-  if (target.origin === pageOrigin()) return true
+  if (target.origin === page?.origin) return true
   return apiOrigins.some((origin) => {
     try {
       return new URL(origin).origin === target.origin

@@ -17,13 +17,7 @@ export const defaultEndpoints: AuthEndpoints = {
  * refresh.
  */
 export function errorForStatus(status: number, call: AuthCall, cause?: unknown): AuthError {
-  if (status === 408 || status === 429 || status >= 500) {
-    return new AuthError('server', `The auth server answered ${status} to the ${call} call.`, {
-      status,
-      cause,
-    })
-  }
-  if (status >= 400) {
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
     if (
       call === 'refresh' &&
       (status === 404 || status === 405) &&
@@ -35,30 +29,29 @@ export function errorForStatus(status: number, call: AuthCall, cause?: unknown):
     const code = call === 'login' ? 'invalid_credentials' : 'session_expired'
     return new AuthError(code, undefined, { status, cause })
   }
-  return new AuthError('bad_response', `The auth server answered ${status} to the ${call} call.`, {
-    status,
-    cause,
-  })
+  // Below 400 there should have been a token: not an answer this client understands.
+  const code = status >= 400 ? 'server' : 'bad_response'
+  return new AuthError(code, `The auth server answered ${status} to the ${call} call.`, { status, cause })
 }
 
-const statusOf = (error: unknown): number | undefined => {
-  if (error === null || typeof error !== 'object') return undefined
-  const { status, response } = error as { status?: unknown; response?: { status?: unknown } }
-  if (typeof status === 'number') return status
-  if (typeof response?.status === 'number') return response.status
+/** What a thrown value may carry: an HTTP client's error has a `status`, or a `response` with one. */
+type Thrown = { status?: unknown; response?: { status?: unknown }; name?: unknown } | null | undefined
+
+const statusOf = (error: Thrown): number | undefined => {
+  if (typeof error?.status === 'number') return error.status
+  if (typeof error?.response?.status === 'number') return error.response.status
   return undefined
 }
 
 /** Anything a transport throws, as an `AuthError` (SPEC §3 `transport`). */
 export function toAuthError(error: unknown, call: AuthCall): AuthError {
   if (error instanceof AuthError) return error
-  const status = statusOf(error)
+  const status = statusOf(error as Thrown)
   if (status !== undefined) return errorForStatus(status, call, error)
   // Duck-typed: a DOMException is not an `Error` instance in every realm (jsdom, iframes).
-  const name = error !== null && typeof error === 'object' ? (error as { name?: unknown }).name : undefined
-  if (name === 'TimeoutError' || name === 'AbortError')
-    return new AuthError('timeout', undefined, { cause: error })
-  return new AuthError('network', undefined, { cause: error })
+  const name = (error as Thrown)?.name
+  const code = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network'
+  return new AuthError(code, undefined, { cause: error })
 }
 
 /** Whether the server said the session is over, as opposed to a passing failure. */

@@ -41,18 +41,9 @@ export function withTimeout<T>(
       controller.abort()
       reject(onTimeout())
     }, ms)
-    const settle = () => clearTimeout(timer)
     Promise.resolve()
       .then(() => task(controller.signal))
-      .then(
-        (value) => {
-          settle()
-          resolve(value)
-        },
-        (error: unknown) => {
-          settle()
-          reject(error)
-        },
-      )
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer))
   })
 }
