@@ -26,16 +26,12 @@ export function computeExpiry(parsed: ParsedTokenResponse, claims: JwtPayload, r
   const expiresIn = numberOrAbsent(parsed.expiresIn)
   const absolute =
     numberOrAbsent(parsed.expiresAt) ?? (typeof claims.exp === 'number' ? claims.exp * 1000 : undefined)
-  let lifetime: number
-  if (expiresIn !== undefined) {
-    lifetime = expiresIn * 1000
-  } else if (absolute !== undefined && typeof claims.iat === 'number') {
-    lifetime = absolute - claims.iat * 1000
-  } else if (absolute !== undefined) {
-    lifetime = absolute - receivedAt
-  } else {
+  if (expiresIn === undefined && absolute === undefined) {
     throw refuse('The access token has no expiry (no expires_in, exp or jwt_token_expiry).')
   }
+  // With `iat`, the lifetime is the server's own `exp - iat`, so its clock never meets ours.
+  const issuedAt = typeof claims.iat === 'number' ? claims.iat * 1000 : receivedAt
+  const lifetime = expiresIn !== undefined ? expiresIn * 1000 : (absolute as number) - issuedAt
   if (!Number.isFinite(lifetime)) throw refuse('The access token has an expiry that is not a number.')
   if (lifetime <= 0) throw refuse('The access token is already expired.')
   return { expiresAt: receivedAt + lifetime, lifetime }
