@@ -1,6 +1,13 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
-import { useState } from 'react'
-import { AuthProvider, useAuth, useSession } from 'react-jwt-session'
+import {
+  notifyManager,
+  QueryClient,
+  QueryClientProvider,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query'
+import { useState, useSyncExternalStore } from 'react'
+import { AuthProvider, RequireAuth, useAuth, useSession } from 'react-jwt-session'
 import { expect, fn, userEvent, waitFor } from 'storybook/test'
 import { DemoApp, GateFallback } from './support/DemoApp'
 import { useHarness } from './support/harnessContext'
@@ -78,6 +85,58 @@ function ApiApp() {
         <ProfileCard />
       </div>
     </AuthProvider>
+  )
+}
+
+/** The user's profile through TanStack Query, cached for good (`staleTime: Infinity`). */
+function CachedProfile() {
+  const { fetch } = useAuth()
+  const profile = useQuery({
+    queryKey: ['me'],
+    queryFn: async () => {
+      const response = await fetch('/api/me')
+      if (!response.ok) throw new Error(`The API answered ${response.status}.`)
+      return (await response.json()) as Profile
+    },
+    staleTime: Number.POSITIVE_INFINITY,
+  })
+  return (
+    <section className="card" aria-label="Cached profile">
+      <h2>Profile from the query cache</h2>
+      <p role="status">{profile.data ? `Cached: ${profile.data.user.name}` : 'Loading…'}</p>
+    </section>
+  )
+}
+
+function CacheSize() {
+  const cache = useQueryClient().getQueryCache()
+  const size = useSyncExternalStore(
+    // Batched like TanStack's own hooks: the cache changes while another component renders (useQuery).
+    (onChange) => cache.subscribe(notifyManager.batchCalls(onChange)),
+    () => cache.getAll().length,
+  )
+  return (
+    <p className="muted" aria-live="polite">
+      Cached queries: <strong data-testid="cache-size">{size}</strong>
+    </p>
+  )
+}
+
+function QueryCacheApp() {
+  const { client } = useHarness()
+  const [queryClient] = useState(() => new QueryClient())
+  return (
+    <QueryClientProvider client={queryClient}>
+      <AuthProvider client={client} fallback={<GateFallback />}>
+        <div className="app">
+          <DemoApp />
+          <RequireAuth>
+            <CachedProfile />
+          </RequireAuth>
+          <CacheSize />
+        </div>
+      </AuthProvider>
+    </QueryClientProvider>
   )
 }
 
@@ -254,6 +313,26 @@ export const ApiCallAfter401: Story = {
       canvasElement,
       /GET \/api\/me → 401\s*POST \/auth\/refresh → 200\s*GET \/api\/me → 200/,
     )
+  },
+}
+
+/**
+ * Signing out clears the nearest TanStack `QueryClient`, so the next user never sees the last user's
+ * cached data.
+ */
+export const QueryCacheClearedOnSignOut: Story = {
+  render: () => <QueryCacheApp />,
+  play: async ({ canvas }) => {
+    await expect(await canvas.findByText('Cached: Ada Lovelace')).toBeVisible()
+    await expect(canvas.getByTestId('cache-size')).toHaveTextContent('1')
+    await userEvent.click(canvas.getByRole('button', { name: 'Sign out' }))
+    await waitFor(() => expect(canvas.getByTestId('cache-size')).toHaveTextContent('0'))
+
+    await userEvent.type(canvas.getByLabelText('Username'), 'grace')
+    await userEvent.type(canvas.getByLabelText('Password'), 'hopper')
+    await userEvent.click(canvas.getByRole('button', { name: 'Sign in' }))
+    await expect(await canvas.findByText('Cached: Grace Hopper')).toBeVisible()
+    await expect(canvas.queryByText('Cached: Ada Lovelace')).toBeNull()
   },
 }
 
