@@ -22,23 +22,8 @@ export interface UseSessionOptions {
   onUnauthenticated?: (reason: SignOutReason | null) => void
 }
 
-const pick = <User>({
-  status,
-  user,
-  claims,
-  expiresAt,
-  accessToken,
-  reason,
-  error,
-}: AuthState<User>): UseSessionResult<User> => ({
-  status,
-  user,
-  claims,
-  expiresAt,
-  accessToken,
-  reason,
-  error,
-})
+// Everything but `refreshing`, which flips twice on every renewal: it would re-render for nothing.
+const pick = ({ refreshing, ...session }: AuthState<unknown>): UseSessionResult => session
 
 /**
  * The session: user, claims, the access token and its expiry. It re-renders on every token renewal; read
