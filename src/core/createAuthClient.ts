@@ -98,6 +98,9 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
   let stopListening: Cancel = noop
   let sync: TabSync<User> | null = null
   let handoff: ((session: SharedSession<User> | null) => void) | null = null
+  // The other tabs this one has heard from, and who answered its last question (see askForFresher).
+  const peers = new Set<string>()
+  let onAnswer: ((session: SharedSession<User>, from: string) => void) | null = null
 
   function readHint(): boolean | undefined {
     const value = safeLocalStorage()?.getItem(hintKey)
@@ -113,13 +116,9 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     }
   }
 
-  function sessionFields(session: Session<User>) {
-    return {
-      accessToken: session.accessToken,
-      expiresAt: session.expiresAt,
-      claims: session.claims,
-      user: session.user,
-    }
+  // The session as store fields: the lifetime is this client's business, not part of the state.
+  function sessionFields({ lifetime, ...fields }: SessionWithLifetime<User>): Session<User> {
+    return fields
   }
 
   const currentSession = () => sessionOf(get())
@@ -245,10 +244,14 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     const initialCall = get().status === 'loading'
     try {
       return await locked(async () => {
-        if (gen !== generation) return currentSession()
-        const s = get()
         // Another tab renewed while this one waited for the lock: use its token, do not replay the cookie.
-        if (s.accessToken !== null && s.accessToken !== meant && !isDue(s)) return currentSession()
+        const renewedElsewhere = () => {
+          const s = get()
+          return s.accessToken !== null && s.accessToken !== meant && !isDue(s)
+        }
+        if (gen !== generation || renewedElsewhere()) return currentSession()
+        await askForFresher()
+        if (gen !== generation || renewedElsewhere()) return currentSession()
         const body = await call((signal) => transport.refresh({ signal }))
         if (gen !== generation) return currentSession()
         adopt(makeSession(body), 'local')
@@ -283,6 +286,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
 
   function onTabMessage(message: TabMessage<User>) {
     if (destroyed) return
+    if (sync?.kind === 'broadcast') peers.add(message.from)
     switch (message.type) {
       case 'logout':
         if (get().status !== 'unauthenticated' || get().reason === 'network')
@@ -301,7 +305,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
         return
       }
       case 'answer':
-        if (sync && message.to === sync.id) handoff?.(message.session)
+        if (sync && message.to === sync.id) (handoff ?? onAnswer)?.(message.session, message.from)
         return
     }
   }
@@ -330,6 +334,34 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
         resolve(session)
       }
       handoff = answer
+      channel.post({ type: 'ask' })
+    })
+  }
+
+  /**
+   * Called holding the lock with the token this tab meant to renew. The tab that renewed before shared its
+   * session before releasing the lock, but that message and the lock grant travel separately and the grant
+   * can win: by a task, or by seconds for a tab thawed from a freeze. So ask the tabs this one knows; one
+   * sender's messages stay in order, so a fresher session lands before its sender's answer. Ends when every
+   * known tab has answered, or after HANDOFF_WAIT; the silent ones are not waited for again until they speak.
+   */
+  function askForFresher(): Promise<void> {
+    const channel = sync
+    if (channel?.kind !== 'broadcast' || !peers.size) return Promise.resolve()
+    const waiting = new Set(peers)
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        onAnswer = null
+        for (const id of waiting) peers.delete(id)
+        resolve()
+      }
+      const timer = setTimeout(done, HANDOFF_WAIT)
+      onAnswer = (session, from) => {
+        adoptShared(session, 'refresh')
+        waiting.delete(from)
+        if (!waiting.size) done()
+      }
       channel.post({ type: 'ask' })
     })
   }

@@ -124,13 +124,9 @@ export async function withRefreshLock<T>(name: string, maxWait: number, task: ()
   const timer = setTimeout(() => controller.abort(), maxWait)
   let entered = false
   try {
-    return await locks.request(`${name}:refresh`, { signal: controller.signal }, async () => {
+    return await locks.request(`${name}:refresh`, { signal: controller.signal }, () => {
       entered = true
       clearTimeout(timer)
-      // The previous holder shared its new session before releasing the lock, but the message and the
-      // grant travel separately and the grant can come first. One task later the message has landed, so
-      // the task sees the fresher token and skips its call instead of renewing a second time.
-      await new Promise((resolve) => setTimeout(resolve, 0))
       return task()
     })
   } catch (error) {
