@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { type AuthServer, createAuthServer } from '../../example/server/createServer.js'
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -14,19 +15,7 @@ export const JWT_SHAPED = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/
 export const REFRESH_COOKIE = 'rjs_refresh'
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  return chromium.launch(chromiumLaunchOptions)
 }
 
 let bundled: Promise<string> | undefined

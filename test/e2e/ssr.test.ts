@@ -2,6 +2,7 @@
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createSsrServer, type SsrServer } from '../../example/ssr/createSsrServer'
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs'
 
 // The SSR example (SPEC §5, RELIABILITY #13) in real Chromium: the page is rendered with the session
 // `refreshOnServer` got, hydrated with it, and the browser makes no refresh call of its own.
@@ -29,19 +30,7 @@ const servers: SsrServer[] = []
 const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await chromium.launch(chromiumLaunchOptions)
 })
 
 afterEach(async () => {

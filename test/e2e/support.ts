@@ -14,6 +14,7 @@ import {
   type AuthServerOptions,
   createAuthServer,
 } from '../../example/server/createServer.js'
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const appDir = join(root, 'example/app')
@@ -87,19 +88,7 @@ export async function startDemoServer(
 }
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  return chromium.launch(chromiumLaunchOptions)
 }
 
 /**

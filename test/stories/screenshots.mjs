@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { extname, join, normalize } from 'node:path'
 import { chromium } from 'playwright-core'
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs'
 
 const root = 'storybook-static'
 const out = 'test-results/stories'
@@ -45,19 +46,7 @@ const ids = Object.values(entries)
   .filter((id) => filters.length === 0 || filters.some((part) => id.includes(part)))
 
 mkdirSync(out, { recursive: true })
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-})
+const browser = await chromium.launch(chromiumLaunchOptions)
 const page = await browser.newPage({ viewport: { width: 900, height: 700 } })
 const problems = []
 page.on('console', (message) => {
