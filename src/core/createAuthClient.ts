@@ -453,7 +453,9 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     dropInflight()
     const gen = generation
     try {
-      const body = await call((signal) => transport.login(credentials, { signal }))
+      // Under the refresh lock: a renewal still in flight in any tab would otherwise land after the login
+      // and leave the previous user's refresh cookie behind the new user's session.
+      const body = await locked(() => call((signal) => transport.login(credentials, { signal })))
       if (gen !== generation)
         throw new AuthError('session_expired', 'Signed out while the login was in flight.')
       adopt(makeSession(body), 'local')

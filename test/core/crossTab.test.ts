@@ -403,6 +403,23 @@ describe('sign-out and sign-in reach every tab', () => {
     expect(a.calls.refresh).toBe(refreshCalls)
   })
 
+  it("a sign-in waits for a renewal in flight in another tab, so the cookie is the new user's", async () => {
+    const server = makeServer()
+    const [a, b] = (await openSignedInTabs(server, 2)) as [Tab, Tab]
+    server.fail('slow') // Ada's renewal in tab A takes 3 s …
+    const renewing = a.client.refresh()
+    await settle()
+    const login = b.client.login({ username: 'bob', password: 'builder' }) // … Bob signs in meanwhile in B.
+    await run(Promise.all([renewing, login]))
+    await settle()
+    expect(statuses([a, b])).toEqual(['authenticated', 'authenticated'])
+    expect([a, b].map((tab) => tab.client.getState().user?.sub)).toEqual(['user-bob', 'user-bob'])
+    // The browser's refresh cookie must be Bob's too: the next renewal, from any tab, is Bob's.
+    const next = await run(server.transport.refresh())
+    expect((next as { user: { sub: string } }).user.sub).toBe('user-bob')
+    expect(server.stats.reuseDetections).toBe(0)
+  })
+
   it('a new tab beside a signed-in tab is handed the session with no refresh request', async () => {
     const server = makeServer()
     const a = openTab(server)
