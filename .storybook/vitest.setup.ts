@@ -1,4 +1,8 @@
+import { configure } from 'storybook/test'
 import { afterEach, beforeEach, expect, type MockInstance, vi } from 'vitest'
+
+// The plays wait on real timers (latency, backoff); on a busy two-core machine 1 s is too tight for findBy.
+configure({ asyncUtilTimeout: 5_000 })
 
 // A story test fails on any console warning or error: React's warnings (keys, act, StrictMode effects),
 // the package's own `[react-jwt-session]` warnings, and uncaught trouble all show up there first.

@@ -1,11 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/react-vite'
-import {
-  notifyManager,
-  QueryClient,
-  QueryClientProvider,
-  useQuery,
-  useQueryClient,
-} from '@tanstack/react-query'
+import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useState, useSyncExternalStore } from 'react'
 import { AuthProvider, RequireAuth, useAuth, useSession } from 'react-jwt-session'
 import { expect, fn, userEvent, waitFor } from 'storybook/test'
@@ -111,8 +105,9 @@ function CachedProfile() {
 function CacheSize() {
   const cache = useQueryClient().getQueryCache()
   const size = useSyncExternalStore(
-    // Batched like TanStack's own hooks: the cache changes while another component renders (useQuery).
-    (onChange) => cache.subscribe(notifyManager.batchCalls(onChange)),
+    // The cache changes while another component renders (useQuery builds its query then), so the update is
+    // deferred to a microtask: re-rendering this one during that render is what React warns about.
+    (onChange) => cache.subscribe(() => queueMicrotask(onChange)),
     () => cache.getAll().length,
   )
   return (

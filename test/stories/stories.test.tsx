@@ -3,6 +3,7 @@
 // check that the stories still build against the package's API and still show the states they name. The
 // same stories run in real Chromium in the storybook suite (`node scripts/test.mjs storybook`).
 import { composeStories, composeStory, type StoryObj, setProjectAnnotations } from '@storybook/react-vite'
+import { configure } from 'storybook/test'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
 import preview from '../../.storybook/preview'
 
@@ -10,6 +11,8 @@ type StoryModule = Parameters<typeof composeStories>[0]
 type ComposedStory = ReturnType<typeof composeStory>
 
 const annotations = setProjectAnnotations([preview])
+// The plays wait on real timers (latency, backoff); on a busy two-core machine 1 s is too tight for findBy.
+configure({ asyncUtilTimeout: 5_000 })
 beforeAll(annotations.beforeAll)
 
 const modules = import.meta.glob<StoryModule>('../../stories/**/*.stories.tsx', { eager: true })
