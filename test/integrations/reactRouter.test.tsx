@@ -227,6 +227,8 @@ describe('React Router (data mode): a loader that needs the token', () => {
       [
         {
           element: <WhereAmIOutlet />,
+          // Shown while the first loader (waiting for the session restore) runs.
+          hydrateFallbackElement: <p>Loading…</p>,
           children: [
             { path: '/', element: <h1>Home</h1> },
             { path: '/login', element: <LoginPage /> },
