@@ -3,42 +3,29 @@
 // on reload, silent renewal, logout and Back.
 import { copyFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Browser, BrowserContext } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
-  buildDemoApp,
   claimsOf,
   countRequests,
   type DemoServer,
   docsDir,
-  launchChromium,
   newDemoContext,
   recordApiCalls,
   resultsDir,
+  setUpDemoSuite,
   signIn,
   startDemoServer,
   waitFor,
 } from './support'
 
-let browser: Browser
-let appDir: string
-const cleanups: Array<() => Promise<unknown>> = []
-
-beforeAll(async () => {
-  ;[appDir, browser] = await Promise.all([buildDemoApp(), launchChromium()])
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const suite = setUpDemoSuite()
 
 async function setup(accessTtl: number, options: Parameters<typeof startDemoServer>[1] = {}) {
-  const server: DemoServer = await startDemoServer(appDir, { accessTtl, ...options })
-  cleanups.push(server.close)
-  const context: BrowserContext = await newDemoContext(browser)
-  cleanups.push(() => context.close())
+  const server: DemoServer = await startDemoServer(suite.appDir, { accessTtl, ...options })
+  suite.defer(server.close)
+  const context: BrowserContext = await newDemoContext(suite.browser)
+  suite.defer(() => context.close())
   const page = await context.newPage()
   return { server, context, page }
 }

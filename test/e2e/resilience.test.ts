@@ -1,33 +1,20 @@
-// @vitest-environment node
-// The auth server goes away and comes back: the demo keeps the session, says so, and recovers without a
-// new sign-in. Real Chromium against the reference server, stopped and restarted on the same port.
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  buildDemoApp,
   claimsOf,
-  launchChromium,
   newDemoContext,
   recordApiCalls,
+  setUpDemoSuite,
   signIn,
   startDemoServer,
   waitFor,
 } from './support'
 
-let browser: Browser
-let appDir: string
-
-beforeAll(async () => {
-  ;[appDir, browser] = await Promise.all([buildDemoApp(), launchChromium()])
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const suite = setUpDemoSuite()
 
 describe('auth server outage', () => {
   it('keeps the session with an error shown while the server is down, and recovers when it is back', async () => {
-    const { auth, url, port, close } = await startDemoServer(appDir, { accessTtl: 4 })
-    const context = await newDemoContext(browser)
+    const { auth, url, port, close } = await startDemoServer(suite.appDir, { accessTtl: 4 })
+    const context = await newDemoContext(suite.browser)
     try {
       const page = await context.newPage()
       const api = recordApiCalls(page)

@@ -1,36 +1,22 @@
-// @vitest-environment node
-// SPEC §7 in real Chromium: after a full session (sign-in, silent renewals, API calls, a second tab, a
-// reload, sign-out) no JWT-shaped string is anywhere page JavaScript can write or read, and the refresh
-// token lives only in an HttpOnly cookie.
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
-  buildDemoApp,
   collectConsole,
   JWT_SHAPE,
-  launchChromium,
   newDemoContext,
   recordApiCalls,
   scanForTokens,
+  setUpDemoSuite,
   signIn,
   startDemoServer,
   waitFor,
 } from './support'
 
-let browser: Browser
-let appDir: string
-
-beforeAll(async () => {
-  ;[appDir, browser] = await Promise.all([buildDemoApp(), launchChromium()])
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const suite = setUpDemoSuite()
 
 describe('token storage', () => {
   it('the scanner finds a token wherever a page could leave one (control)', async () => {
-    const { url, close } = await startDemoServer(appDir, { accessTtl: 30 })
-    const context = await newDemoContext(browser)
+    const { url, close } = await startDemoServer(suite.appDir, { accessTtl: 30 })
+    const context = await newDemoContext(suite.browser)
     try {
       const page = await context.newPage()
       const consoleLines = collectConsole(page)
@@ -78,8 +64,8 @@ describe('token storage', () => {
   })
 
   it('no JWT in storage, cookies, IndexedDB, the URL or the console; the refresh cookie is HttpOnly', async () => {
-    const { auth, url, close } = await startDemoServer(appDir, { accessTtl: 3 })
-    const context = await newDemoContext(browser)
+    const { auth, url, close } = await startDemoServer(suite.appDir, { accessTtl: 3 })
+    const context = await newDemoContext(suite.browser)
     try {
       const page = await context.newPage()
       const consoleLines = collectConsole(page)

@@ -1,42 +1,29 @@
 // @vitest-environment node
 // Sign-out across tabs (two pages of one browser context) and across devices (two contexts), in real
 // Chromium against the reference auth server.
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
-  buildDemoApp,
   type DemoServer,
-  launchChromium,
   newDemoContext,
   recordApiCalls,
+  setUpDemoSuite,
   signIn,
   startDemoServer,
   waitFor,
 } from './support'
 
-let browser: Browser
-let appDir: string
-const cleanups: Array<() => Promise<unknown>> = []
-
-beforeAll(async () => {
-  ;[appDir, browser] = await Promise.all([buildDemoApp(), launchChromium()])
-})
-afterAll(async () => {
-  await browser?.close()
-})
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-})
+const suite = setUpDemoSuite()
 
 async function server(accessTtl: number): Promise<DemoServer> {
-  const started = await startDemoServer(appDir, { accessTtl })
-  cleanups.push(started.close)
+  const started = await startDemoServer(suite.appDir, { accessTtl })
+  suite.defer(started.close)
   return started
 }
 
 async function context(): Promise<BrowserContext> {
-  const made = await newDemoContext(browser)
-  cleanups.push(() => made.close())
+  const made = await newDemoContext(suite.browser)
+  suite.defer(() => made.close())
   return made
 }
 

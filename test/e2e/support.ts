@@ -9,6 +9,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import {
   type AuthServer,
   type AuthServerOptions,
@@ -241,4 +242,29 @@ export async function waitFor<T>(
 export function claimsOf(token: string): { exp: number; iat: number; sub: string } {
   const payload = token.split('.')[1] ?? ''
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+}
+
+/**
+ * The hooks every e2e file needs: one Chromium and one build of the demo for the file, and `defer(cleanup)`
+ * for what a test opens (servers, contexts), closed after each test in reverse order.
+ */
+export function setUpDemoSuite() {
+  const cleanups: Array<() => Promise<unknown>> = []
+  const suite = {
+    browser: undefined as unknown as Browser,
+    appDir: '',
+    defer: (cleanup: () => Promise<unknown>) => {
+      cleanups.push(cleanup)
+    },
+  }
+  beforeAll(async () => {
+    ;[suite.appDir, suite.browser] = await Promise.all([buildDemoApp(), launchChromium()])
+  })
+  afterAll(async () => {
+    await suite.browser?.close()
+  })
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+  return suite
 }
