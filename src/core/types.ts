@@ -102,7 +102,9 @@ export interface AuthClientOptions<User = unknown> {
   requestTimeout?: number
   /**
    * Keep a non-secret "has a session" flag (a boolean, never a token) in localStorage and skip the
-   * initial refresh for visitors who never signed in. @default false
+   * initial refresh for visitors who never signed in. The flag is read when the client is created, so with
+   * server rendering the browser's first render can differ from the server's (signed out instead of the
+   * gate): leave it off for server-rendered pages. @default false
    */
   sessionHint?: boolean
 }
