@@ -518,10 +518,9 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     try {
       return (await refresh())?.accessToken ?? null
     } catch (error) {
-      const current = get()
-      if (current.accessToken !== null && current.expiresAt !== null && current.expiresAt > now()) {
-        return current.accessToken
-      }
+      // The renewal failed but the token still lasts a while: better than no token.
+      const current = currentSession()
+      if (current && current.expiresAt > now()) return current.accessToken
       throw error
     }
   }

@@ -4,7 +4,13 @@ const isProduction = () =>
   typeof process !== 'undefined' &&
   (process as { env?: { NODE_ENV?: string } }).env?.NODE_ENV === 'production'
 
-/** A development-only console warning, prefixed and shown once. Callers never pass a token. */
+/**
+ * A development-only console warning, prefixed and shown once. Callers never pass a token.
+ *
+ * Each call site also guards itself with `typeof process !== 'undefined' && process.env.NODE_ENV !==
+ * 'production'`, written out in place: bundlers replace that expression and drop the warning's text from
+ * production bundles, which they do not do through an imported constant (measured: +210 B min+gzip).
+ */
 export function warnOnce(message: string): void {
   if (isProduction() || warned.has(message)) return
   warned.add(message)
