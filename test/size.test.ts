@@ -1,7 +1,6 @@
 // @vitest-environment node
-import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { minGzip } from '../scripts/bundleSize.mjs'
 
 // The React entry, minified and gzipped with the peers external. jwt-decode is a dependency, not a peer, so it
 // is inside the measured bundle. (The benchmark reports every entry against SPEC §8.)
@@ -14,28 +13,6 @@ import { describe, expect, it } from 'vitest'
 const PEERS = ['react', 'react-dom', 'zustand', '@tanstack/react-query']
 const SPEC_TARGET = 5 * 1024
 const CEILING = 7_424
-
-async function minGzip(entry: string, external: string[]) {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    write: false,
-    external: external.flatMap((name) => [name, `${name}/*`]),
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-    metafile: true,
-  })
-  const code = result.outputFiles[0]?.contents ?? new Uint8Array()
-  return {
-    min: code.byteLength,
-    gzip: gzipSync(code, { level: 9 }).byteLength,
-    inputs: result.metafile.inputs,
-  }
-}
 
 describe('bundle size', () => {
   it(`the React entry stays within ${CEILING} bytes min+gzip (SPEC target ${SPEC_TARGET}, not met)`, async () => {
