@@ -1,4 +1,5 @@
 import { AuthError } from 'react-jwt-session/core'
+import { createTestAuthServer } from 'react-jwt-session/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { credentials, flush, setup } from '../helpers/clients'
 
@@ -163,6 +164,19 @@ describe('logout()', () => {
     expect(client.getState().error?.code).toBe('network')
   })
 
+  it('a logout the server answers 4xx (no session left there) is not reported as an error', async () => {
+    const server = createTestAuthServer()
+    // The test server answers logout 200 even without a cookie; a stricter server says 401.
+    const strict: typeof fetch = async (input, init) =>
+      String(input).endsWith('/auth/logout')
+        ? new Response('{"error":"no_session"}', { status: 401 })
+        : server.fetch(input, init)
+    const { client } = setup({}, { fetch: strict })
+    await client.login(credentials)
+    await client.logout()
+    expect(client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'logout', error: null })
+  })
+
   it('everywhere revokes the other devices', async () => {
     const device1 = setup()
     await device1.client.login(credentials)
@@ -233,6 +247,24 @@ describe('getAccessToken()', () => {
     expect(renewed).not.toBe(first)
     expect(server.stats.refreshes).toBe(1)
   })
+  it('when the renewal fails, returns the token while it still lasts, and the error once it has expired', async () => {
+    const { server, client } = setup({ accessTtl: 600 })
+    await client.login(credentials)
+    client.start()
+    const token = client.getState().accessToken
+    server.fail('503')
+    // Wants 700 s of validity: renews, the server fails, the 10 minutes left are still worth using.
+    await expect(client.getAccessToken({ minValidity: 700_000 })).resolves.toBe(token)
+    expect(client.getState().error?.code).toBe('server')
+    // While a retry is scheduled, no new request: the token is used as long as it lasts …
+    server.fail('503', 100)
+    const calls = server.requests.length
+    await expect(client.getAccessToken({ minValidity: 700_000 })).resolves.toBe(token)
+    expect(server.requests.length).toBe(calls)
+    // … and once it has expired the caller learns why.
+    vi.setSystemTime(Date.now() + 601_000)
+    await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'server' })
+  })
 })
 
 describe('destroy()', () => {
@@ -244,6 +276,20 @@ describe('destroy()', () => {
     await flush(10 * 60_000)
     await client.refresh()
     expect(server.requests.map((r) => r.path)).toEqual(['/auth/login'])
+  })
+
+  it('start() on a destroyed client warns once and makes no request', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const { server, client } = setup()
+    server.signIn()
+    client.destroy()
+    const stop = client.start()
+    client.start()
+    await flush(1_000)
+    expect(server.requests).toHaveLength(0)
+    expect(client.getState().status).toBe('loading')
+    expect(warn.mock.calls.filter(([m]) => String(m).includes('destroyed client'))).toHaveLength(1)
+    stop()
   })
 
   it('create/start/destroy 100 times leaves no timer or listener behind', async () => {
