@@ -38,15 +38,24 @@ const randomId = () =>
     ? crypto.randomUUID()
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
 
-const isMessage = (value: unknown): value is TabMessage =>
-  value !== null &&
-  typeof value === 'object' &&
-  typeof (value as { type?: unknown }).type === 'string' &&
-  typeof (value as { from?: unknown }).from === 'string'
+/**
+ * The version of what tabs say to each other, carried as `v` on every message. Tabs of two releases stay open
+ * side by side after a deploy, so a release that changes the shape of any message raises it; a tab ignores
+ * messages of a version it does not know, except sign-out, which every version honours (a user who signs out
+ * in a tab of the new release must not stay signed in in a tab of the old one).
+ */
+export const TAB_PROTOCOL = 1
+
+const isMessage = (value: unknown): value is TabMessage => {
+  if (value === null || typeof value !== 'object') return false
+  const { type, from, v } = value as { type?: unknown; from?: unknown; v?: unknown }
+  return typeof from === 'string' && (type === 'logout' || (typeof type === 'string' && v === TAB_PROTOCOL))
+}
 
 /**
  * Opens the channel between the tabs of one browser: `BroadcastChannel(name)`, else `storage` events on
- * one localStorage key that only ever holds `{ type, at }` (never a token).
+ * one localStorage key that only ever holds `{ type, at, v }` (never a token). Every message carries the
+ * protocol version `v` ({@link TAB_PROTOCOL}).
  */
 export function openTabSync<User>(
   name: string,
@@ -63,7 +72,7 @@ export function openTabSync<User>(
     return {
       kind: 'broadcast',
       id,
-      post: (message) => channel.postMessage({ ...message, from: id }),
+      post: (message) => channel.postMessage({ ...message, from: id, v: TAB_PROTOCOL }),
       close: () => channel.close(),
     }
   }
@@ -74,8 +83,8 @@ export function openTabSync<User>(
     const onStorage = (event: StorageEvent) => {
       if (event.key !== key || !event.newValue) return
       try {
-        const { type } = JSON.parse(event.newValue) as { type?: unknown }
-        if (type === 'logout' || type === 'signin') receive({ type, from: 'storage' })
+        const { type, v } = JSON.parse(event.newValue) as { type?: unknown; v?: unknown }
+        if (type === 'logout' || type === 'signin') receive({ type, from: 'storage', v })
       } catch {
         // Someone else's value under our key: not a message.
       }
@@ -90,7 +99,7 @@ export function openTabSync<User>(
         if (type !== 'logout' && type !== 'signin') return
         try {
           // `at` makes every write a change, so the same message twice still fires an event.
-          storage.setItem(key, JSON.stringify({ type, at: Date.now() }))
+          storage.setItem(key, JSON.stringify({ type, at: Date.now(), v: TAB_PROTOCOL }))
         } catch {
           // Storage full or blocked: the other tabs learn at their next refresh instead.
         }
@@ -124,6 +133,8 @@ export async function withRefreshLock<T>(name: string, maxWait: number, task: ()
   const timer = setTimeout(() => controller.abort(), maxWait)
   let entered = false
   try {
+    // The lock name never changes between releases (a test pins it): tabs of an old and a new release, open
+    // side by side after a deploy, serialize their refreshes only if they ask for the same lock.
     return await locks.request(`${name}:refresh`, { signal: controller.signal }, () => {
       entered = true
       clearTimeout(timer)

@@ -282,7 +282,7 @@ describe('sessions move between tabs', () => {
     }
   })
 
-  it('without BroadcastChannel, sign-in and sign-out travel as storage events holding only { type, at }', async () => {
+  it('without BroadcastChannel, sign-in and sign-out travel as storage events holding only { type, at, v }', async () => {
     await setup()
     const a = await open({ noBroadcastChannel: true })
     const b = await open({ noBroadcastChannel: true })
@@ -292,7 +292,7 @@ describe('sessions move between tabs', () => {
     // No token travels: B renews with the browser's cookie itself.
     await b.waitFor((state) => state.status === 'authenticated' && state.user === 'alice')
     const stored = await a.page.evaluate((key) => localStorage.getItem(key), `${channel}:event`)
-    expect(Object.keys(JSON.parse(stored ?? '{}')).sort()).toEqual(['at', 'type'])
+    expect(Object.keys(JSON.parse(stored ?? '{}')).sort()).toEqual(['at', 'type', 'v'])
 
     await a.page.evaluate(() => window.__auth.logout())
     await b.waitFor((state) => state.status === 'unauthenticated')

@@ -2,7 +2,7 @@
 // auth server (strict rotation, short-lived tokens) on 127.0.0.1, and a scanner that proves no token leaked.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { type AuthServer, createAuthServer } from '../../example/server/createServer.js'
 import { chromiumLaunchOptions } from '../../scripts/chromium.mjs'
@@ -20,9 +20,20 @@ export function launchChromium(): Promise<Browser> {
 
 let bundled: Promise<string> | undefined
 
-/** `src/core` as one IIFE script that puts `createAuthClient` on `window.ReactJwtSession`. Built once. */
-export function bundleClient(): Promise<string> {
-  bundled ??= build({
+/**
+ * `src/core` as one IIFE script that puts `createAuthClient` on `window.ReactJwtSession`. `plugins` build a
+ * modified copy of the package (another release of it, say); without them the build is made once and reused.
+ */
+export function bundleClient(plugins: Plugin[] = []): Promise<string> {
+  if (plugins.length === 0) {
+    bundled ??= buildClient([])
+    return bundled
+  }
+  return buildClient(plugins)
+}
+
+function buildClient(plugins: Plugin[]): Promise<string> {
+  return build({
     stdin: {
       contents:
         "import { createAuthClient } from './src/core/index.ts'\nwindow.ReactJwtSession = { createAuthClient }\n",
@@ -36,28 +47,35 @@ export function bundleClient(): Promise<string> {
     platform: 'browser',
     target: 'es2022',
     logLevel: 'silent',
+    plugins,
   }).then((result) => {
     const file = result.outputFiles[0]
     if (!file) throw new Error('esbuild produced no output')
     return file.text
   })
-  return bundled
 }
 
 /**
  * The test page. Query parameters: `name` (channel and lock name), `crossTab=off`, `requestTimeout` (ms),
- * `noBroadcastChannel=1` (the storage-event fallback). It never logs or stores a token: the tests identify a
+ * `noBroadcastChannel=1` (the storage-event fallback, removed before the client loads), `build` (which build of
+ * the client the page loads). It never logs or stores a token: the tests identify a
  * token by its `jti` claim.
  */
 const pageScript = `
 const params = new URLSearchParams(location.search)
-if (params.get('noBroadcastChannel') === '1') delete window.BroadcastChannel
 const client = window.ReactJwtSession.createAuthClient({
   crossTab: params.get('crossTab') === 'off' ? false : { name: params.get('name') || 'rjs-browser-test' },
   requestTimeout: Number(params.get('requestTimeout') || 10000),
 })
 const view = document.getElementById('status')
-const probe = { changes: 0, transitions: [], renderedAt: [], lifecycle: [], longestStall: 0 }
+const probe = { changes: 0, transitions: [], renderedAt: [], lifecycle: [], longestStall: 0, refreshCalls: [] }
+// The refresh requests this tab sent (when), so a test can tell which tab renewed.
+const pageFetch = window.fetch.bind(window)
+window.fetch = (input, init) => {
+  if (new URL(String(input instanceof Request ? input.url : input), location.href).pathname === '/auth/refresh')
+    probe.refreshCalls.push(Date.now())
+  return pageFetch(input, init)
+}
 document.addEventListener('freeze', () => probe.lifecycle.push({ event: 'freeze', at: Date.now() }))
 document.addEventListener('resume', () => probe.lifecycle.push({ event: 'resume', at: Date.now() }))
 // A heartbeat: the longest time the page's main thread ran nothing proves that a frozen tab was frozen.
@@ -67,6 +85,13 @@ setInterval(() => {
   probe.longestStall = Math.max(probe.longestStall, at - beat)
   beat = at
 }, 100)
+const jtiOf = (token) => {
+  try {
+    return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).jti ?? null
+  } catch {
+    return null
+  }
+}
 const summary = (s) => ({
   status: s.status,
   reason: s.reason,
@@ -74,6 +99,8 @@ const summary = (s) => ({
   sub: s.claims ? s.claims.sub : null,
   jti: s.claims ? s.claims.jti : null,
   expiresAt: s.expiresAt,
+  // The jti inside the token the tab holds (never the token itself): it must be the jti of \`claims\`.
+  tokenJti: jtiOf(s.accessToken),
   refreshing: s.refreshing,
   error: s.error ? s.error.code : null,
 })
@@ -108,10 +135,12 @@ window.__auth = {
 client.start()
 `
 
-const pageHtml = `<!doctype html>
+/** The test page, loading the client of `build` (one of the harness's builds; the default one if none). */
+const pageHtml = (build: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>react-jwt-session cross-tab test</title></head>
 <body><p id="status" data-status="loading">loading</p>
-<script src="/__test/client.js"></script>
+<script>if (new URLSearchParams(location.search).get('noBroadcastChannel') === '1') delete window.BroadcastChannel</script>
+<script src="/__test/client.js?build=${encodeURIComponent(build)}"></script>
 <script src="/__test/page.js"></script>
 </body></html>`
 
@@ -137,8 +166,16 @@ export interface Harness {
   close(): Promise<void>
 }
 
-export async function startHarness({ accessTtl = 3 }: { accessTtl?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Access-token lifetime of the reference server (s). */
+  accessTtl?: number
+  /** Further builds of the client by name (e.g. another release); a tab picks one with `TabOptions.build`. */
+  builds?: Record<string, string>
+}
+
+export async function startHarness({ accessTtl = 3, builds = {} }: HarnessOptions = {}): Promise<Harness> {
   const script = await bundleClient()
+  const scriptOf = (build: string | null) => (build ? builds[build] : script)
   const refreshes: RefreshRecord[] = []
   const serverLog: string[] = []
   let hold: { arrive: () => void; released: Promise<void> } | null = null
@@ -146,15 +183,17 @@ export async function startHarness({ accessTtl = 3 }: { accessTtl?: number } = {
   const extraRoutes = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' })
-      res.end(pageHtml)
+      res.end(pageHtml(url.searchParams.get('build') ?? ''))
       return true
     }
     if (
       req.method === 'GET' &&
       (url.pathname === '/__test/client.js' || url.pathname === '/__test/page.js')
     ) {
+      const body = url.pathname.endsWith('client.js') ? scriptOf(url.searchParams.get('build')) : pageScript
+      if (body === undefined) throw new Error(`no build named ${url.searchParams.get('build')}`)
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-store' })
-      res.end(url.pathname.endsWith('client.js') ? script : pageScript)
+      res.end(body)
       return true
     }
     if (req.method === 'GET' && url.pathname === '/favicon.ico') {
@@ -218,6 +257,8 @@ export interface TabState {
   sub: string | null
   jti: string | null
   expiresAt: number | null
+  /** The `jti` inside the token the tab holds; `null` without a (JWT-shaped) token. */
+  tokenJti: string | null
   refreshing: boolean
   error: string | null
 }
@@ -240,6 +281,8 @@ export interface TabOptions {
   crossTab?: boolean
   requestTimeout?: number
   noBroadcastChannel?: boolean
+  /** Which of the harness's builds of the client the tab loads (default: the package as it is). */
+  build?: string
 }
 
 /** Opens the test page in a new tab of `context` and waits until its client has settled. */
@@ -258,6 +301,7 @@ export async function openTab(
   if (options.crossTab === false) query.set('crossTab', 'off')
   if (options.requestTimeout) query.set('requestTimeout', String(options.requestTimeout))
   if (options.noBroadcastChannel) query.set('noBroadcastChannel', '1')
+  if (options.build) query.set('build', options.build)
   await page.goto(`${harness.url}/?${query}`)
   const tab: Tab = {
     page,
@@ -395,6 +439,7 @@ declare global {
         renderedAt: Array<{ status: string; at: number; rendered: number }>
         lifecycle: Array<{ event: 'freeze' | 'resume'; at: number }>
         longestStall: number
+        refreshCalls: number[]
       }
       login(username: string, password: string): Promise<TabState>
       logout(everywhere?: boolean): Promise<number>

@@ -451,7 +451,7 @@ describe('sign-out and sign-in reach every tab', () => {
 })
 
 describe('storage-event fallback (no BroadcastChannel)', () => {
-  it('propagates sign-in and sign-out through one key holding only { type, at }, never a token', async () => {
+  it('propagates sign-in and sign-out through one key holding only { type, at, v }, never a token', async () => {
     vi.stubGlobal('BroadcastChannel', undefined)
     const key = `${name}:event`
     const written: string[] = []
@@ -474,7 +474,7 @@ describe('storage-event fallback (no BroadcastChannel)', () => {
 
     await run(a.client.login({ username: 'ada', password: 'lovelace' }))
     const signin = JSON.parse(localStorage.getItem(key) ?? 'null')
-    expect(Object.keys(signin).sort()).toEqual(['at', 'type'])
+    expect(Object.keys(signin).sort()).toEqual(['at', 'type', 'v'])
     expect(signin.type).toBe('signin')
     expect(b.client.getState().status).toBe('unauthenticated')
     deliver()
@@ -501,7 +501,7 @@ describe('storage-event fallback (no BroadcastChannel)', () => {
 
     await run(a.client.logout())
     const logout = JSON.parse(localStorage.getItem(key) ?? 'null')
-    expect(Object.keys(logout).sort()).toEqual(['at', 'type'])
+    expect(Object.keys(logout).sort()).toEqual(['at', 'type', 'v'])
     expect(logout.type).toBe('logout')
     deliver()
     await vi.advanceTimersByTimeAsync(100)
