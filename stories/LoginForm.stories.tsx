@@ -109,14 +109,17 @@ export const NetworkError: Story = {
   },
 }
 
-/** The server rate-limits sign-ins: a 429 is `AuthError('server')` with `status: 429`. */
+/**
+ * The server rate-limits sign-ins: a 429 is `AuthError('server')` with `status: 429` and `retryAfter`, the
+ * seconds of its `Retry-After` header (the test server sends 60).
+ */
 export const TooManyAttempts: Story = {
   args: { failure: '429' },
   play: async ({ canvas }) => {
     await userEvent.type(await canvas.findByLabelText('Username'), 'ada')
     await userEvent.type(canvas.getByLabelText('Password'), 'lovelace')
     await userEvent.click(canvas.getByRole('button', { name: 'Sign in' }))
-    await expect(await canvas.findByRole('alert')).toHaveTextContent('Too many sign-in attempts.')
+    await expect(await canvas.findByRole('alert')).toHaveTextContent('Too many attempts. Try again in 60 s.')
   },
 }
 

@@ -10,10 +10,31 @@ export type AuthErrorCode =
 
 export interface AuthErrorOptions {
   /** The HTTP status of the answer that caused the error, when there was one. */
-  status?: number
+  status?: number | undefined
   /** The underlying error or the server's parsed error body. Never a token. */
   cause?: unknown
+  /** Seconds the server asked to wait before trying again (a `Retry-After` header on a 429 or 503). */
+  retryAfter?: number | undefined
+  /** The server's parsed JSON error body (e.g. `{ error, message }`), with any token-shaped string removed. */
+  details?: unknown
 }
+
+/** Anything shaped like a JWT: three base64url parts, the first two JSON objects (`eyJ` is `{"`). */
+const TOKEN_SHAPED = /eyJ[\w-]*\.eyJ[\w-]*\.[\w-]*/g
+
+/**
+ * `value` (JSON data) with every token-shaped string in it, at any depth, replaced by `[token]`; `value` itself
+ * when it holds none. A JWT holds no quote or backslash, so the replacement never breaks a JSON string apart.
+ */
+export function withoutTokens(value: unknown): unknown {
+  const text = JSON.stringify(value)
+  const clean = text?.replace(TOKEN_SHAPED, '[token]')
+  return clean === text ? value : JSON.parse(clean as string)
+}
+
+// Shared by every copy of the package in a page (ESM and CJS side by side, two bundled versions), so
+// `isAuthError` recognises an error made by any of them, where `instanceof` sees only its own copy's class.
+const brand = Symbol.for('react-jwt-session.AuthError')
 
 const defaultMessages: Record<AuthErrorCode, string> = {
   invalid_credentials: 'The username or password is not correct.',
@@ -30,7 +51,7 @@ const defaultMessages: Record<AuthErrorCode, string> = {
  *
  * @example
  * try { await client.login(form) } catch (e) {
- *   if (e instanceof AuthError && e.code === 'invalid_credentials') showWrongPassword()
+ *   if (isAuthError(e) && e.code === 'invalid_credentials') showWrongPassword()
  * }
  */
 export class AuthError extends Error {
@@ -39,16 +60,31 @@ export class AuthError extends Error {
   declare readonly name: 'AuthError'
   declare readonly code: AuthErrorCode
   declare readonly status?: number
+  /** Seconds the server asked to wait before trying again (`Retry-After` on a 429 or 503). */
+  declare readonly retryAfter?: number
+  /** The server's parsed JSON error body, token-shaped strings removed. */
+  declare readonly details?: unknown
 
   constructor(code: AuthErrorCode, message?: string, options: AuthErrorOptions = {}) {
     super(
-      message ?? defaultMessages[code],
+      message === undefined ? defaultMessages[code] : message.replace(TOKEN_SHAPED, '[token]'),
       options.cause === undefined ? undefined : { cause: options.cause },
     )
     this.name = 'AuthError'
     this.code = code
     if (options.status !== undefined) this.status = options.status
+    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter
+    if (options.details !== undefined) this.details = options.details
+  }
+
+  get [brand](): true {
+    return true
   }
 }
 
-export const isAuthError = (value: unknown): value is AuthError => value instanceof AuthError
+/**
+ * Whether `value` is an `AuthError` made by any copy of this package (ESM and CJS builds side by side, two
+ * bundled versions): it checks a brand shared by every copy, not `instanceof` alone.
+ */
+export const isAuthError = (value: unknown): value is AuthError =>
+  value != null && (value as { [brand]?: unknown })[brand] === true

@@ -1,4 +1,4 @@
-import { AuthError } from './AuthError'
+import { AuthError, isAuthError, withoutTokens } from './AuthError'
 import type { AuthEndpoints, AuthTransport, Credentials, TransportContext } from './types'
 import { warnOnce } from './warnOnce'
 
@@ -14,24 +14,44 @@ export const defaultEndpoints: AuthEndpoints = {
 /**
  * Maps an HTTP status to the client's error: 408, 429 and 5xx are passing server trouble (the session is
  * kept); any other 4xx is the server's "no": wrong credentials for a login, the end of the session for a
- * refresh.
+ * refresh. `body` is the server's parsed error body: it becomes `details` (and `cause`, unless one is given),
+ * token-shaped strings removed.
  */
-export function errorForStatus(status: number, call: AuthCall, cause?: unknown): AuthError {
+export function errorForStatus(
+  status: number,
+  call: AuthCall,
+  body?: unknown,
+  retryAfter?: number,
+  cause?: unknown,
+): AuthError {
+  const details = withoutTokens(body)
+  const options = { status, cause: cause ?? details, details, retryAfter }
   if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+    // The production test first, so a production build drops the whole check.
     if (
-      call === 'refresh' &&
-      (status === 404 || status === 405) &&
       typeof process !== 'undefined' &&
-      process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production' &&
+      call === 'refresh' &&
+      (status === 404 || status === 405)
     ) {
       warnOnce(`the refresh endpoint answered ${status}: check the \`endpoints.refresh\` URL and method.`)
     }
     const code = call === 'login' ? 'invalid_credentials' : 'session_expired'
-    return new AuthError(code, undefined, { status, cause })
+    return new AuthError(code, undefined, options)
   }
   // Below 400 there should have been a token: not an answer this client understands.
   const code = status >= 400 ? 'server' : 'bad_response'
-  return new AuthError(code, `The auth server answered ${status} to the ${call} call.`, { status, cause })
+  return new AuthError(code, `The auth server answered ${status} to the ${call} call.`, options)
+}
+
+/**
+ * A `Retry-After` header as seconds to wait: delay-seconds, or an HTTP date measured on the local clock (a date
+ * past means now); `undefined` when missing or neither.
+ */
+export function parseRetryAfter(value: string | null): number | undefined {
+  // `Number('0')` is falsy and goes on to `Date.parse('0')`, a date long past: 0 s either way.
+  const seconds = Math.max(0, Math.ceil(Number(value) || (Date.parse(value as string) - Date.now()) / 1000))
+  return seconds >= 0 ? seconds : undefined
 }
 
 /** What a thrown value may carry: an HTTP client's error has a `status`, or a `response` with one. */
@@ -45,9 +65,9 @@ const statusOf = (error: Thrown): number | undefined => {
 
 /** Anything a transport throws, as an `AuthError` (SPEC §3 `transport`). */
 export function toAuthError(error: unknown, call: AuthCall): AuthError {
-  if (error instanceof AuthError) return error
+  if (isAuthError(error)) return error
   const status = statusOf(error as Thrown)
-  if (status !== undefined) return errorForStatus(status, call, error)
+  if (status !== undefined) return errorForStatus(status, call, undefined, undefined, error)
   // Duck-typed: a DOMException is not an `Error` instance in every realm (jsdom, iframes).
   const name = (error as Thrown)?.name
   const code = name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network'
@@ -102,7 +122,12 @@ export function createHttpTransport({ endpoints, getFetch }: HttpTransportOption
       throw fail(cause)
     }
     const data = text === '' ? null : parseJson(text)
-    if (!response.ok) throw errorForStatus(response.status, call, data ?? undefined)
+    if (!response.ok) {
+      const { status, headers } = response
+      const retryAfter =
+        status === 429 || status === 503 ? parseRetryAfter(headers.get('Retry-After')) : undefined
+      throw errorForStatus(status, call, data ?? undefined, retryAfter)
+    }
     if (data === undefined) {
       throw new AuthError('bad_response', `The ${call} answer is not JSON (an HTML error page?).`, {
         status: response.status,

@@ -5,6 +5,15 @@ import { createTestToken } from './createTestToken'
 /** A failure the server produces on demand, for the next auth calls. */
 export type TestFault = 'network' | 'timeout' | '500' | '503' | '429' | 'html' | 'hang' | 'slow'
 
+export interface TestFaultOptions {
+  /**
+   * The `Retry-After` (seconds) a `429` or `503` answer carries; `null` sends none. It reaches the client as
+   * `AuthError.retryAfter`.
+   * @default 60 for a 429 (a rate limiter says when to come back), none for a 503
+   */
+  retryAfter?: number | null
+}
+
 export interface TestUser {
   username: string
   password: string
@@ -54,7 +63,7 @@ export interface TestAuthServer {
   /** Whether the "browser" currently holds a refresh cookie. */
   readonly hasCookie: boolean
   /** The next `times` auth calls (login, refresh, logout) fail this way. */
-  fail(kind: TestFault, times?: number): void
+  fail(kind: TestFault, times?: number, options?: TestFaultOptions): void
   /** Revokes every refresh token: the next refresh is refused (signed out everywhere). */
   revoke(): void
   /** Every access token issued so far is rejected by `/api/*` from now on, as if expired. */
@@ -75,6 +84,8 @@ interface Answer {
   body: unknown
   /** The refresh cookie the "browser" holds after this answer; `null` clears it, `undefined` keeps it. */
   cookie?: string | null
+  /** The `Retry-After` header of this answer, in seconds. */
+  retryAfter?: number
 }
 
 type Route = 'login' | 'refresh' | 'logout' | 'logout-all'
@@ -121,7 +132,7 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
   const refreshTokens = new Map<string, { family: Family; used: boolean }>()
   const families = new Set<Family>()
   const accessTokens = new Map<string, { user: TestUser; expiresAt: number; expired: boolean }>()
-  const faults: TestFault[] = []
+  const faults: Array<{ kind: TestFault; retryAfter: number | null }> = []
   let jar: string | null = null
   let sequence = 0
 
@@ -211,7 +222,7 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
   /** One auth call: the cookie is read at send, the answer (and its cookie) lands after the latency. */
   async function exchange(route: Route, body: unknown, sendCookie: boolean, signal?: AbortSignal | null) {
     const cookie = sendCookie ? jar : null
-    const fault = faults.shift()
+    const { kind: fault, retryAfter } = faults.shift() ?? {}
     if (options.latency) await delay(options.latency, signal)
     else await Promise.resolve()
     switch (fault) {
@@ -232,7 +243,11 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
       case '500':
       case '503':
       case '429':
-        return { status: Number(fault), body: { error: 'unavailable' } } satisfies Answer
+        return {
+          status: Number(fault),
+          body: { error: 'unavailable' },
+          ...(fault !== '500' && typeof retryAfter === 'number' ? { retryAfter } : {}),
+        } satisfies Answer
       case 'html':
         return { status: 200, body: '<!doctype html><title>Maintenance</title><h1>Back soon</h1>' }
     }
@@ -243,7 +258,7 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
   }
 
   const unwrap = (call: 'login' | 'refresh' | 'logout', result: Answer): TokenResponse => {
-    if (result.status >= 400) throw errorForStatus(result.status, call, result.body)
+    if (result.status >= 400) throw errorForStatus(result.status, call, result.body, result.retryAfter)
     return result.body
   }
 
@@ -297,7 +312,8 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
       if (typeof result.body === 'string') {
         return new Response(result.body, { status: result.status, headers: { 'Content-Type': 'text/html' } })
       }
-      return json(result.status, result.body, { 'Cache-Control': 'no-store' })
+      const retryAfter = result.retryAfter === undefined ? {} : { 'Retry-After': String(result.retryAfter) }
+      return json(result.status, result.body, { 'Cache-Control': 'no-store', ...retryAfter })
     }
     if (path.startsWith('/api/')) {
       stats.apiRequests += 1
@@ -329,8 +345,8 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
     get hasCookie() {
       return jar !== null
     },
-    fail(kind, times = 1) {
-      for (let i = 0; i < times; i += 1) faults.push(kind)
+    fail(kind, times = 1, { retryAfter = kind === '429' ? 60 : null } = {}) {
+      for (let i = 0; i < times; i += 1) faults.push({ kind, retryAfter })
     },
     revoke() {
       for (const family of families) family.revoked = true

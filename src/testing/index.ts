@@ -4,6 +4,7 @@ export type {
   TestAuthServerOptions,
   TestAuthServerStats,
   TestFault,
+  TestFaultOptions,
   TestUser,
 } from './createTestAuthServer'
 export { createTestAuthServer } from './createTestAuthServer'

@@ -10,9 +10,13 @@ export function loginErrorMessage(error: AuthError): string {
     case 'timeout':
       return 'The server did not answer in time. Try again.'
     case 'server':
-      return error.status === 429
-        ? 'Too many sign-in attempts. Wait a minute, then try again.'
-        : `The server had a problem${error.status ? ` (${error.status})` : ''}. Try again in a moment.`
+      if (error.status === 429) {
+        // `retryAfter` is the server's Retry-After header, in seconds.
+        return error.retryAfter === undefined
+          ? 'Too many attempts. Wait a minute, then try again.'
+          : `Too many attempts. Try again in ${error.retryAfter} s.`
+      }
+      return `The server had a problem${error.status ? ` (${error.status})` : ''}. Try again in a moment.`
     default:
       return 'The server sent an unexpected answer. Try again later.'
   }

@@ -8,6 +8,7 @@ import {
   errorForStatus,
   isRefusal,
   isRevocation,
+  parseRetryAfter,
   toAuthError,
 } from '../../src/core/httpTransport'
 
@@ -223,6 +224,86 @@ describe('createHttpTransport: the answers', () => {
     )
     expect(isRefusal(expired)).toBe(true)
     expect(isRevocation(expired)).toBe(false)
+  })
+})
+
+describe('createHttpTransport: Retry-After and the error body', () => {
+  const at = Date.UTC(2030, 0, 1, 12, 0, 0)
+  beforeEach(() => {
+    vi.useFakeTimers({ now: at, toFake: ['Date'] })
+    return () => vi.useRealTimers()
+  })
+
+  it.each([
+    [429, '120', 120],
+    [503, '0', 0],
+    [503, ' 30 ', 30],
+    [429, new Date(at + 90_000).toUTCString(), 90],
+    [503, new Date(at + 1_500).toUTCString(), 1],
+    [429, new Date(at - 60_000).toUTCString(), 0],
+    [429, 'soon', undefined],
+    [503, '', undefined],
+  ] as const)('%i with Retry-After %j → retryAfter %s', async (status, header, seconds) => {
+    const fetchImpl = fakeFetch(() => json({ error: 'busy' }, status, { 'Retry-After': header }))
+    const error = await rejection(transportWith(fetchImpl).login({ username: 'ada', password: 'x' }))
+    expect(error.code).toBe('server')
+    expect(error.retryAfter).toBe(seconds)
+    expect('retryAfter' in error).toBe(seconds !== undefined)
+  })
+
+  it('reads Retry-After only on a 429 or 503', async () => {
+    for (const status of [401, 408, 500, 502]) {
+      const fetchImpl = fakeFetch(() => json({ error: 'x' }, status, { 'Retry-After': '10' }))
+      const error = await rejection(transportWith(fetchImpl).refresh())
+      expect([error.status, error.retryAfter]).toEqual([status, undefined])
+    }
+    const error = await rejection(transportWith(fakeFetch(() => json({ error: 'busy' }, 429))).refresh())
+    expect(error.retryAfter).toBeUndefined()
+  })
+
+  it('puts the parsed JSON error body in details, with every token-shaped string removed', async () => {
+    const token = createTestToken({ sub: 'user-ada' }, { expiresIn: 60 })
+    const body = {
+      error: 'too_many_attempts',
+      message: 'Slow down.',
+      debug: { echoed: `Bearer ${token}`, list: [token, 'kept'] },
+    }
+    const fetchImpl = fakeFetch(() => json(body, 429, { 'Retry-After': '5' }))
+    const error = await rejection(transportWith(fetchImpl).login({ username: 'ada', password: 'x' }))
+    expect(error.details).toEqual({
+      error: 'too_many_attempts',
+      message: 'Slow down.',
+      debug: { echoed: 'Bearer [token]', list: ['[token]', 'kept'] },
+    })
+    expect(error.cause).toEqual(error.details)
+    const everything = [
+      error.message,
+      error.stack,
+      JSON.stringify(error.details),
+      JSON.stringify(error.cause),
+    ]
+    expect(everything.join('\n')).not.toContain(token.split('.')[1])
+  })
+
+  it('an HTML or empty error body has no details', async () => {
+    const fromHtml = await rejection(transportWith(fakeFetch(() => html(503))).refresh())
+    expect(fromHtml.details).toBeUndefined()
+    expect('details' in fromHtml).toBe(false)
+  })
+})
+
+describe('parseRetryAfter', () => {
+  it('reads delay-seconds and HTTP dates; anything else, or nothing, is undefined', () => {
+    const now = Date.now()
+    expect(parseRetryAfter('42')).toBe(42)
+    expect(parseRetryAfter('0')).toBe(0)
+    const inTwoMinutes = parseRetryAfter(new Date(now + 120_000).toUTCString())
+    // An HTTP date has whole seconds: 119 or 120 s from now, depending on where in the second `now` falls.
+    expect(inTwoMinutes === 119 || inTwoMinutes === 120).toBe(true)
+    expect(parseRetryAfter(new Date(now - 5_000).toUTCString())).toBe(0)
+    expect(parseRetryAfter(null)).toBeUndefined()
+    expect(parseRetryAfter('')).toBeUndefined()
+    expect(parseRetryAfter('later')).toBeUndefined()
   })
 })
 

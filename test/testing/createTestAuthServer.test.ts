@@ -608,6 +608,31 @@ describe('fail(kind, times)', () => {
       expect(error.code).toBe('server')
       expect(error.status).toBe(Number(kind))
       expect(error.cause).toEqual({ error: 'unavailable' })
+      expect(error.details).toEqual({ error: 'unavailable' })
+    })
+
+    it('429 says when to come back (Retry-After, 60 s unless told), 503 only when told, 500 never', async () => {
+      const server = createTestAuthServer()
+      server.signIn()
+      server.fail('429')
+      server.fail('429', 1, { retryAfter: 7 })
+      server.fail('429', 1, { retryAfter: null })
+      server.fail('503')
+      server.fail('503', 1, { retryAfter: 120 })
+      server.fail('500', 1, { retryAfter: 5 })
+      const seen = []
+      for (let i = 0; i < 6; i += 1) {
+        const error = await authRejection(server.transport.refresh())
+        seen.push([error.status, error.retryAfter])
+      }
+      expect(seen).toEqual([
+        [429, 60],
+        [429, 7],
+        [429, undefined],
+        [503, undefined],
+        [503, 120],
+        [500, undefined],
+      ])
     })
 
     it('html → resolves with an HTML page instead of a token response', async () => {
@@ -695,6 +720,18 @@ describe('fail(kind, times)', () => {
       expect(response.status).toBe(Number(kind))
       expect(await response.json()).toEqual({ error: 'unavailable' })
       expect(server.stats.refreshes).toBe(0)
+    })
+
+    it('a 429 or 503 carries Retry-After as a header', async () => {
+      const server = createTestAuthServer()
+      server.signIn()
+      server.fail('429')
+      server.fail('503', 1, { retryAfter: 30 })
+      server.fail('503')
+      const headers = []
+      for (let i = 0; i < 3; i += 1)
+        headers.push((await post(server, '/auth/refresh')).headers.get('Retry-After'))
+      expect(headers).toEqual(['60', '30', null])
     })
 
     it('html → 200 text/html', async () => {

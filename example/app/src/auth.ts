@@ -34,17 +34,14 @@ declare global {
 }
 if (typeof window !== 'undefined' && window.__RJS_E2E__ === true) window.__rjsDemo = { queryClient }
 
-/** The server's own words for an error, when it sent `{ error, message }`. */
-const serverMessage = (error: AuthError) => {
-  const cause = error.cause as { message?: unknown } | undefined
-  return typeof cause?.message === 'string' ? cause.message : null
-}
-
 /** A sign-in failure in words a user can act on. */
 export function describeLoginError(error: AuthError): string {
   if (error.code === 'invalid_credentials') return 'Wrong username or password.'
   if (error.status === 429) {
-    return serverMessage(error) ?? 'Too many failed sign-in attempts. Wait a few minutes and try again.'
+    // `retryAfter` is the server's Retry-After header, in seconds.
+    return error.retryAfter === undefined
+      ? 'Too many attempts. Wait a few minutes and try again.'
+      : `Too many attempts. Try again in ${error.retryAfter} s.`
   }
   if (error.code === 'network' || error.code === 'timeout') {
     return 'The server could not be reached. Check your connection and try again.'
