@@ -1,15 +1,8 @@
-import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+import { packageAliases } from './scripts/aliases.mjs'
 
-const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
-
-// Tests import the package by its public name; these aliases point those names at the source.
-export const packageAliases = [
-  { find: /^react-jwt-session\/core$/, replacement: src('core/index.ts') },
-  { find: /^react-jwt-session\/server$/, replacement: src('server/index.ts') },
-  { find: /^react-jwt-session\/testing$/, replacement: src('testing/index.ts') },
-  { find: /^react-jwt-session$/, replacement: src('index.ts') },
-]
+// Tests import the package by its public name; the aliases point those names at the source.
+export { packageAliases }
 
 export default defineConfig({
   resolve: { alias: packageAliases },

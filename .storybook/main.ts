@@ -1,8 +1,6 @@
-import { fileURLToPath } from 'node:url'
 import type { StorybookConfig } from '@storybook/react-vite'
-import { mergeConfig } from 'vite'
-
-const src = (path: string) => fileURLToPath(new URL(`../src/${path}`, import.meta.url))
+import { mergeConfig, type UserConfig } from 'vite'
+import { packageAliases } from '../scripts/aliases.mjs'
 
 const config: StorybookConfig = {
   framework: '@storybook/react-vite',
@@ -23,11 +21,7 @@ const config: StorybookConfig = {
     mergeConfig(viteConfig, {
       resolve: {
         // Stories import the package by its public name, like an app does; these point it at the source.
-        alias: [
-          { find: /^react-jwt-session\/core$/, replacement: src('core/index.ts') },
-          { find: /^react-jwt-session\/testing$/, replacement: src('testing/index.ts') },
-          { find: /^react-jwt-session$/, replacement: src('index.ts') },
-        ],
+        alias: packageAliases,
       },
       build: {
         // Storybook's own preview bundle is large by design; the package's size budget is checked elsewhere.
@@ -40,7 +34,7 @@ const config: StorybookConfig = {
           },
         },
       },
-    }),
+    } satisfies UserConfig),
 }
 
 export default config

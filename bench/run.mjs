@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { chromium } from 'playwright-core'
 import { createAuthServer } from '../example/server/createServer.js'
+import { packageEntries } from '../scripts/aliases.mjs'
 import { minGzip } from '../scripts/bundleSize.mjs'
 import { chromiumLaunchOptions } from '../scripts/chromium.mjs'
 
@@ -51,14 +52,8 @@ async function waitFor(check, { timeout = 30_000, interval = 20, what = 'conditi
 // --- 1. sizes --------------------------------------------------------------------------------------------
 
 async function sizes() {
-  const entries = [
-    ['.', 'src/index.ts'],
-    ['./core', 'src/core/index.ts'],
-    ['./server', 'src/server/index.ts'],
-    ['./testing', 'src/testing/index.ts'],
-  ]
   const out = {}
-  for (const [name, file] of entries) {
+  for (const { subpath: name, source: file } of packageEntries) {
     const bundled = await minGzip(file, PEERS)
     const external = await minGzip(file, [...PEERS, 'jwt-decode'])
     out[name] = {

@@ -1,14 +1,15 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vite'
+import { packageAliases } from '../../scripts/aliases.mjs'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
-// The demo imports the package by its public name; the alias points that name at the source, so the demo
-// always runs the code of this repository and needs no package build first.
+// The demo imports the package by its public names; the aliases point them at the source, so the demo always
+// runs the code of this repository and needs no package build first.
 export default defineConfig({
   root: here('.'),
   resolve: {
-    alias: [{ find: /^react-jwt-session$/, replacement: here('../../src/index.ts') }],
+    alias: packageAliases,
   },
   build: {
     outDir: 'dist',
