@@ -92,6 +92,11 @@ export interface SigningKeys {
 
 export interface AuthServer {
   server: Server
+  /**
+   * Answers one request exactly as `server` does, for mounting the auth routes (`/auth/*`, `/api/*`,
+   * `/.well-known/jwks.json`) in another Node server on the same origin, e.g. a framework's custom server.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): void
   /** Starts listening (port 0, the default, picks a free port). Can be called again after `close()`. */
   listen(port?: number, host?: string): Promise<{ url: string }>
   /** Stops listening and drops open connections; sessions, users and keys survive. */

@@ -391,9 +391,14 @@ export function createAuthServer(options = {}) {
     }
   }
 
-  const server = createServer((req, res) => {
+  /**
+   * @param {Request} req
+   * @param {Response} res
+   */
+  const answer = (req, res) => {
     handle(req, res).catch(() => res.destroy())
-  })
+  }
+  const server = createServer(answer)
   server.on('clientError', (error, socket) => {
     if (!socket.writable || /** @type {NodeJS.ErrnoException} */ (error).code === 'ECONNRESET') {
       socket.destroy()
@@ -407,6 +412,11 @@ export function createAuthServer(options = {}) {
 
   return {
     server,
+    /**
+     * Answers one request exactly as the server does, for mounting the auth routes in another Node
+     * server on the same origin (a framework's custom server).
+     */
+    handle: answer,
     /**
      * Starts listening. Port 0 (the default) picks a free port. Can be called again after `close()`.
      * @param {number} [port]
