@@ -193,6 +193,16 @@ export function describeFrameworkExample(name: string, script: string) {
       await a.page.getByRole('button', { name: 'Sign in' }).click()
       await a.page.locator('#dashboard-title').waitFor()
       expect(new URL(a.page.url()).pathname).toBe('/dashboard')
+      // The sign-in set the cookie; the client-side navigations and prefetches since then renewed nothing
+      // on the server (a renewal would have rotated it).
+      const signedInCookie = await refreshCookie(ctx)
+      const refreshesSignedOut = a.refreshCalls()
+      await a.page.getByRole('link', { name: 'Home' }).click()
+      await a.page.getByRole('link', { name: 'Dashboard' }).click()
+      await a.page.locator('#dashboard-title').waitFor()
+      await a.page.waitForLoadState('networkidle')
+      expect(await refreshCookie(ctx)).toBe(signedInCookie)
+      expect(a.refreshCalls()).toBe(refreshesSignedOut)
 
       // The second tab is rendered signed in by the server with the cookie the first tab's sign-in set.
       const b = await openTab(ctx)
