@@ -1,6 +1,6 @@
 // `npm start`: builds the demo app and serves it with the reference auth server on one origin, so the
 // SameSite=Strict refresh cookie is sent. Environment: PORT (5173), HOST (127.0.0.1), ACCESS_TTL (30 s,
-// short so the silent refreshes can be watched).
+// short so the silent refreshes can be watched), REUSE_INTERVAL (5 s).
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { createAuthServer } from './server/createServer.js'
@@ -21,6 +21,9 @@ const auth = createAuthServer({
   accessTtl,
   staticDir: outDir,
   secureCookies: process.env.SECURE_COOKIES === '1',
+  // A tab closed mid-refresh (the server rotated the cookie, the browser never stored it) must not sign
+  // the other tabs out: a replay within 5 s is answered instead of treated as theft.
+  reuseInterval: Number(process.env.REUSE_INTERVAL ?? 5),
 })
 let url
 try {

@@ -57,6 +57,14 @@ export interface AuthServerOptions {
   log?: ((line: string) => void) | false | undefined
   /** The clock in epoch ms, for tests. @default Date.now */
   now?: (() => number) | undefined
+  /**
+   * Seconds during which a refresh token that was already exchanged may be exchanged again: it gets a
+   * fresh token of the same family instead of revoking the family. Covers two honest clients racing with
+   * one cookie (a server-rendered page renewing while a tab's renewal is in flight; a tab closed after the
+   * server rotated the cookie but before the browser stored it). After the interval a replay is treated as
+   * theft. @default 0
+   */
+  reuseInterval?: number | undefined
   /** Accounts. @default alice / alice-password (admin) and bob / bob-password (member) */
   users?: UserRecord[] | undefined
   /** Failed logins allowed per username within the window before 429. @default 5 in 300 s */
@@ -67,6 +75,8 @@ export interface AuthServerStats {
   logins: number
   refreshes: number
   reuseDetections: number
+  /** Replays answered because they came within `reuseInterval`. */
+  reusesAllowed: number
   logouts: number
   failedLogins: number
 }
@@ -82,6 +92,11 @@ export interface SigningKeys {
 
 export interface AuthServer {
   server: Server
+  /**
+   * Answers one request exactly as `server` does, for mounting the auth routes (`/auth/*`, `/api/*`,
+   * `/.well-known/jwks.json`) in another Node server on the same origin, e.g. a framework's custom server.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): void
   /** Starts listening (port 0, the default, picks a free port). Can be called again after `close()`. */
   listen(port?: number, host?: string): Promise<{ url: string }>
   /** Stops listening and drops open connections; sessions, users and keys survive. */

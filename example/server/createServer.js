@@ -34,6 +34,9 @@ export const FINGERPRINT_COOKIE = 'rjs_fgp'
  * @property {boolean} [secureCookies] add `Secure` to the cookies (serve over HTTPS). Default false
  * @property {((line: string) => void) | false} [log] request and security-event log. Default console.log
  * @property {() => number} [now] the clock in epoch ms, for tests. Default Date.now
+ * @property {number} [reuseInterval] seconds during which an exchanged refresh token may be
+ *   exchanged again (a server-rendered page racing a tab, a tab closed mid-refresh) and gets a fresh
+ *   token of its family instead of revoking it. Default 0: any reuse revokes the family
  * @property {UserRecord[]} [users] accounts. Default the demo users alice (admin) and bob (member)
  * @property {{ maxFailures?: number, windowSeconds?: number }} [loginRateLimit]
  *   failed logins allowed per username within the window before 429. Default 5 in 300 s
@@ -76,14 +79,28 @@ export function createAuthServer(options = {}) {
 
   const keys = createSigningKeys()
   const directory = createUserDirectory(userRecords)
-  const refreshTokens = createRefreshTokenStore({ ttlMs: refreshTtl * 1000, now })
+  const reuseInterval = Number(options.reuseInterval ?? 0)
+  if (!Number.isFinite(reuseInterval) || reuseInterval < 0)
+    throw new TypeError('reuseInterval must be a number of seconds, 0 or more')
+  const refreshTokens = createRefreshTokenStore({
+    ttlMs: refreshTtl * 1000,
+    now,
+    reuseIntervalMs: reuseInterval * 1000,
+  })
   const limiter = createLoginLimiter({
     maxFailures: options.loginRateLimit?.maxFailures ?? 5,
     windowMs: (options.loginRateLimit?.windowSeconds ?? 300) * 1000,
     now,
   })
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : null
-  const stats = { logins: 0, refreshes: 0, reuseDetections: 0, logouts: 0, failedLogins: 0 }
+  const stats = {
+    logins: 0,
+    refreshes: 0,
+    reuseDetections: 0,
+    reusesAllowed: 0,
+    logouts: 0,
+    failedLogins: 0,
+  }
 
   // --- cookies and tokens ---
 
@@ -258,6 +275,10 @@ export function createAuthServer(options = {}) {
       throw new HttpError(401, 'invalid_grant', 'The user no longer exists')
     }
     stats.refreshes += 1
+    if (result.reused) {
+      stats.reusesAllowed += 1
+      log(`refresh token of ${JSON.stringify(user.id)} replayed within the reuse interval: answered`)
+    }
     await sendSession(res, user, result.family, result.token)
   }
 
@@ -370,9 +391,14 @@ export function createAuthServer(options = {}) {
     }
   }
 
-  const server = createServer((req, res) => {
+  /**
+   * @param {Request} req
+   * @param {Response} res
+   */
+  const answer = (req, res) => {
     handle(req, res).catch(() => res.destroy())
-  })
+  }
+  const server = createServer(answer)
   server.on('clientError', (error, socket) => {
     if (!socket.writable || /** @type {NodeJS.ErrnoException} */ (error).code === 'ECONNRESET') {
       socket.destroy()
@@ -386,6 +412,11 @@ export function createAuthServer(options = {}) {
 
   return {
     server,
+    /**
+     * Answers one request exactly as the server does, for mounting the auth routes in another Node
+     * server on the same origin (a framework's custom server).
+     */
+    handle: answer,
     /**
      * Starts listening. Port 0 (the default) picks a free port. Can be called again after `close()`.
      * @param {number} [port]

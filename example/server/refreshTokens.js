@@ -17,11 +17,12 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
  * @typedef {object} TokenRecord
  * @property {string} familyId
  * @property {number} expiresAt ms
- * @property {boolean} used
+ * @property {number | null} usedAt when it was exchanged (ms), null while unused
  */
 
 /**
- * @typedef {{ ok: true, token: string, family: Family }
+ * `reused` is true when the answer came from the reuse interval: the token had been exchanged already.
+ * @typedef {{ ok: true, token: string, family: Family, reused: boolean }
  *   | { ok: false, error: 'invalid_grant' | 'token_reused' | 'token_revoked', family: Family | null }} RotateResult
  */
 
@@ -33,9 +34,17 @@ const hashToken = (token) => createHash('sha256').update(token).digest('base64ur
 /**
  * Opaque, single-use refresh tokens with family tracking (OAuth 2.0 Security BCP, refresh token
  * rotation). Only SHA-256 hashes of the tokens are stored.
- * @param {{ ttlMs: number, now: () => number }} options
+ *
+ * `reuseIntervalMs` (0: off) is the grace during which an exchanged token may be exchanged again. Two
+ * honest clients holding the same cookie race in practice: a server-rendered page renews with the
+ * cookie C while a tab's renewal with the same C is in flight, or a tab is closed after the server
+ * rotated C but before the browser stored the successor. Within the interval the replay gets a fresh
+ * token of the same family (a sibling of the successor, itself single-use) instead of revoking the
+ * family. A fresh token rather than the same successor, because only hashes are kept: handing the
+ * successor out again would mean storing it in the clear. After the interval a replay is theft again.
+ * @param {{ ttlMs: number, now: () => number, reuseIntervalMs?: number }} options
  */
-export function createRefreshTokenStore({ ttlMs, now }) {
+export function createRefreshTokenStore({ ttlMs, now, reuseIntervalMs = 0 }) {
   /** @type {Map<string, TokenRecord>} token hash → record */
   const tokens = new Map()
   /** @type {Map<string, Family>} */
@@ -55,7 +64,7 @@ export function createRefreshTokenStore({ ttlMs, now }) {
   const issue = (family) => {
     const token = randomBytes(32).toString('base64url')
     const expiresAt = now() + ttlMs
-    tokens.set(hashToken(token), { familyId: family.id, expiresAt, used: false })
+    tokens.set(hashToken(token), { familyId: family.id, expiresAt, usedAt: null })
     family.expiresAt = expiresAt
     return token
   }
@@ -92,14 +101,17 @@ export function createRefreshTokenStore({ ttlMs, now }) {
       if (!record || !family || record.expiresAt <= now())
         return { ok: false, error: 'invalid_grant', family }
       if (family.revoked) return { ok: false, error: 'token_revoked', family }
-      if (record.used) {
-        // A used token comes back: either it was stolen or two clients raced. Both copies are now
-        // suspect, so the whole family goes.
+      if (record.usedAt !== null) {
+        // Two honest clients racing with one cookie (see reuseIntervalMs) land here within moments.
+        if (now() - record.usedAt < reuseIntervalMs)
+          return { ok: true, token: issue(family), family, reused: true }
+        // A used token comes back later: either it was stolen or a client kept a stale copy. Both
+        // copies are now suspect, so the whole family goes.
         family.revoked = 'reuse'
         return { ok: false, error: 'token_reused', family }
       }
-      record.used = true
-      return { ok: true, token: issue(family), family }
+      record.usedAt = now()
+      return { ok: true, token: issue(family), family, reused: false }
     },
 
     /**

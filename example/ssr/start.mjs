@@ -25,6 +25,8 @@ const { createSsrServer } = await import(pathToFileURL(outfile).href)
 const ssr = await createSsrServer({
   clientEntry: here('./client.tsx'),
   production: process.env.NODE_ENV === 'production',
+  // A page load renewing on the server while a tab's renewal is in flight presents one cookie twice.
+  reuseInterval: Number(process.env.REUSE_INTERVAL ?? 5),
   ...(process.env.ACCESS_TTL ? { accessTtl: Number(process.env.ACCESS_TTL) } : {}),
 })
 const { url } = await ssr.listen(Number(process.env.PORT ?? 5174), process.env.HOST ?? '127.0.0.1')

@@ -5,6 +5,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose'
+import { refreshOnServer } from 'react-jwt-session/server'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   type AuthServer,
@@ -112,7 +113,14 @@ describe('POST /auth/login', () => {
     })
     expect(alice.get('rjs_refresh')).toMatch(/^[\w-]{43}$/)
     expect(alice.get('rjs_fgp')).toMatch(/^[\w-]{43}$/)
-    expect(auth.stats).toEqual({ logins: 1, refreshes: 0, reuseDetections: 0, logouts: 0, failedLogins: 0 })
+    expect(auth.stats).toEqual({
+      logins: 1,
+      refreshes: 0,
+      reuseDetections: 0,
+      reusesAllowed: 0,
+      logouts: 0,
+      failedLogins: 0,
+    })
   })
 
   it('refuses a wrong password and an unknown user with 401 invalid_credentials and no cookie', async () => {
@@ -389,6 +397,115 @@ describe('POST /auth/refresh', () => {
       expect(await body(res)).toMatchObject({ error: 'token_revoked' })
     }
     expect(auth.revokeAll()).toBe(0)
+  })
+})
+
+describe('reuseInterval', () => {
+  /** A second holder of the same cookie jar contents, e.g. the page server that forwarded the cookie. */
+  const copyOf = (device: Device, url: string) => {
+    const copy = new Device(url)
+    for (const [name, cookie] of device.cookies) copy.cookies.set(name, { ...cookie })
+    return copy
+  }
+
+  it('answers a replay within the interval with a fresh token of the same family, which survives', async () => {
+    const { auth, clock, device, url } = await start({ reuseInterval: 5 })
+    const alice = device()
+    await alice.signIn()
+    const other = copyOf(alice, url)
+    const first = await alice.refresh()
+    expect(first.status).toBe(200)
+    clock.now += 4_000
+    const replay = await other.refresh()
+    expect(replay.status).toBe(200)
+    const replayed = (await body(replay)) as { access_token: string }
+    const successor = alice.get('rjs_refresh')
+    const sibling = other.get('rjs_refresh')
+    expect(sibling).toMatch(/^[\w-]{43}$/)
+    expect(sibling).not.toBe(successor)
+    expect(decodeJwt(replayed.access_token).sid).toBe(
+      decodeJwt(((await body(first)) as { access_token: string }).access_token).sid,
+    )
+    expect(auth.stats).toMatchObject({ refreshes: 2, reuseDetections: 0, reusesAllowed: 1 })
+
+    // Both holders go on: the successor and its sibling are each a live, single-use token of the family.
+    expect((await alice.refresh()).status).toBe(200)
+    expect((await other.refresh()).status).toBe(200)
+    expect((await alice.api('/api/me', replayed.access_token)).status).toBe(200)
+    expect(auth.stats.reuseDetections).toBe(0)
+  })
+
+  it('revokes the family as before when the replay comes after the interval', async () => {
+    const { auth, clock, device, url } = await start({ reuseInterval: 5 })
+    const alice = device()
+    await alice.signIn()
+    const thief = copyOf(alice, url)
+    expect((await alice.refresh()).status).toBe(200)
+    clock.now += 5_000
+    const replay = await thief.refresh()
+    expect(replay.status).toBe(401)
+    expect(await body(replay)).toMatchObject({ error: 'token_reused' })
+    const next = await alice.refresh()
+    expect(next.status).toBe(401)
+    expect(await body(next)).toMatchObject({ error: 'token_revoked' })
+    expect(auth.stats).toMatchObject({ reuseDetections: 1, reusesAllowed: 0 })
+  })
+
+  it('is off by default and refuses a negative value', async () => {
+    const { auth, device, url } = await start()
+    const alice = device()
+    await alice.signIn()
+    const other = copyOf(alice, url)
+    expect((await alice.refresh()).status).toBe(200)
+    expect(await body(await other.refresh())).toMatchObject({ error: 'token_reused' })
+    expect(auth.stats.reuseDetections).toBe(1)
+    expect(() => createAuthServer({ log: false, reuseInterval: -1 })).toThrow(/reuseInterval/)
+  })
+
+  // SPEC §13: a page load rendered on the server (refreshOnServer with the browser's cookie C) races the
+  // renewal a tab of the same browser already has in flight with the same C.
+  async function ssrRacesTab(options: AuthServerOptions) {
+    const { auth, device, url } = await start({ refreshCookiePath: '/', ...options })
+    const browser = device()
+    await browser.signIn()
+    const page = new Request(`${url}/dashboard`, { headers: { cookie: browser.cookieHeader('/dashboard') } })
+    const [rendered, tab] = await Promise.all([
+      refreshOnServer(page, { refreshUrl: '/auth/refresh' }),
+      browser.refresh(),
+    ])
+    // The browser stores the page's Set-Cookie after the tab's answer (the page finishes last), like a
+    // navigation that completes after the fetch; then the tab's next renewal and the next page load use it.
+    for (const line of rendered.setCookie) {
+      const [pair = ''] = line.split(';')
+      const eq = pair.indexOf('=')
+      browser.cookies.set(pair.slice(0, eq), { value: pair.slice(eq + 1), path: '/' })
+    }
+    const tabBody = (await body(tab)) as { access_token?: string }
+    const nextRenewal = await browser.refresh()
+    return {
+      auth,
+      pageSignedIn: rendered.session !== null,
+      tabSignedIn: tab.status === 200 && typeof tabBody.access_token === 'string',
+      nextRenewal: nextRenewal.status,
+    }
+  }
+
+  it('lets a server-rendered page and a tab renew with the same cookie at once (the SSR-versus-tab race)', async () => {
+    const { auth, pageSignedIn, tabSignedIn, nextRenewal } = await ssrRacesTab({ reuseInterval: 5 })
+    expect({ pageSignedIn, tabSignedIn, nextRenewal }).toEqual({
+      pageSignedIn: true,
+      tabSignedIn: true,
+      nextRenewal: 200,
+    })
+    expect(auth.stats).toMatchObject({ reuseDetections: 0, reusesAllowed: 1 })
+  })
+
+  it('control: without a reuse interval the same race revokes the session and signs the browser out', async () => {
+    const { auth, pageSignedIn, tabSignedIn, nextRenewal } = await ssrRacesTab({ reuseInterval: 0 })
+    // One of the two got through, the other was taken for a thief; the family is gone for both.
+    expect(pageSignedIn !== tabSignedIn).toBe(true)
+    expect(nextRenewal).toBe(401)
+    expect(auth.stats.reuseDetections).toBe(1)
   })
 })
 
