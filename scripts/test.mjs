@@ -1,28 +1,69 @@
-// Runs every test suite the project has and prints one closing line: `N passed, N failed`.
-// Each suite is a vitest run; their JSON reports are summed.
+// `npm test`: everything CI runs, in one command, ending with one line: `N passed, N failed`.
+//
+// First the checks (lint, typecheck, build, package checks, Storybook build); each counts as one passed or
+// failed item, and a failed check does not stop the rest, so one run shows every problem. Then each test
+// suite, a vitest run whose JSON report is summed into the same line.
+//
+// `npm test -- unit browser` runs only the named checks and suites.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { chromiumLaunchOptions } from './chromium.mjs'
 
-const only = process.argv.slice(2)
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+const checks = [
+  { name: 'lint', args: ['run', 'lint'] },
+  { name: 'typecheck', args: ['run', 'typecheck'] },
+  { name: 'build', args: ['run', 'build'] },
+  // publint, attw, and the list of files a pack ships (scripts/checkPackFiles.mjs).
+  { name: 'check:package', args: ['run', 'check:package'] },
+  { name: 'build-storybook', args: ['run', 'build-storybook', '--', '--quiet'] },
+]
 const suites = [
   { name: 'unit', args: ['--project', 'unit'] },
-  {
-    name: 'react18',
-    args: ['--config', 'test/react18/vitest.config.ts'],
-    when: 'test/react18/vitest.config.ts',
-  },
-  { name: 'browser', args: ['--project', 'browser'] },
-  { name: 'storybook', args: ['--config', 'vitest.storybook.config.ts'], when: 'vitest.storybook.config.ts' },
-].filter((s) => (only.length === 0 || only.includes(s.name)) && (!s.when || existsSync(s.when)))
+  { name: 'react18', args: ['--config', 'test/react18/vitest.config.ts'] },
+  { name: 'browser', args: ['--project', 'browser'], chromium: true },
+  { name: 'storybook', args: ['--config', 'vitest.storybook.config.ts'], chromium: true },
+]
 
-const dir = mkdtempSync(join(tmpdir(), 'rjs-test-'))
+const only = process.argv.slice(2)
+const unknown = only.filter((name) => ![...checks, ...suites].some((item) => item.name === name))
+if (unknown.length > 0) {
+  console.error(`Unknown check or suite: ${unknown.join(', ')}.`)
+  console.error(`Known: ${[...checks, ...suites].map((item) => item.name).join(', ')}.`)
+  process.exit(2)
+}
+const selected = (item) => only.length === 0 || only.includes(item.name)
+
+// The browser suites drive Debian's (or any) Chromium through playwright-core, which never downloads one.
+const chromium = chromiumLaunchOptions.executablePath
+if (suites.some((suite) => suite.chromium && selected(suite)) && !existsSync(chromium)) {
+  console.error(
+    `Chromium not found at ${chromium}; install it (apt-get install chromium) or set CHROMIUM_PATH to a ` +
+      'Chromium or Chrome executable.',
+  )
+  console.log('\n0 passed, 1 failed')
+  process.exit(1)
+}
+
 let passed = 0
 let failed = 0
 let skipped = 0
 const broken = []
-for (const suite of suites) {
+
+for (const check of checks.filter(selected)) {
+  console.log(`\n=== ${check.name} ===`)
+  const run = spawnSync(npm, check.args, { stdio: 'inherit' })
+  if (run.status === 0) passed += 1
+  else {
+    failed += 1
+    broken.push(`${check.name} (exit ${run.status})`)
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'rjs-test-'))
+for (const suite of suites.filter(selected)) {
   const out = join(dir, `${suite.name}.json`)
   console.log(`\n=== ${suite.name} ===`)
   const run = spawnSync(
@@ -45,6 +86,6 @@ for (const suite of suites) {
     failed += 1
   }
 }
-if (broken.length > 0) console.log(`\nsuites that did not finish cleanly: ${broken.join(', ')}`)
+if (broken.length > 0) console.log(`\ndid not pass: ${broken.join(', ')}`)
 console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
 process.exit(failed > 0 || passed === 0 ? 1 : 0)

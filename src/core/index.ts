@@ -3,6 +3,7 @@ export { AuthError, isAuthError } from './AuthError'
 export { createAuthClient } from './createAuthClient'
 export { decodeToken } from './decodeToken'
 export { parseTokenResponse } from './parseTokenResponse'
+export { safeReturnTo } from './safeReturnTo'
 export type {
   AuthClient,
   AuthClientOptions,

@@ -18,7 +18,6 @@ import {
 import { chromiumLaunchOptions } from '../../scripts/chromium.mjs'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const appDir = join(root, 'example/app')
 const run = promisify(execFile)
 
 /** Where the tests put screenshots (gitignored); `docs/` holds the committed copies for the README. */
@@ -34,13 +33,16 @@ declare global {
   }
 }
 
-/** Every file the app build depends on, hashed: an unchanged tree reuses the last build. */
-function sourceHash() {
+/** Every file an app build depends on (`app` is a folder like `example/app`), hashed: an unchanged tree reuses the last build. */
+function sourceHash(app: string) {
   const hash = createHash('sha256')
   const files = [
-    ...['example/app', 'src'].flatMap((dir) =>
+    ...[app, 'src'].flatMap((dir) =>
       readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
-        .filter((entry) => entry.isFile() && !join(entry.parentPath, entry.name).includes(`${appDir}/dist`))
+        .filter(
+          (entry) =>
+            entry.isFile() && !join(entry.parentPath, entry.name).includes(`${join(root, app)}/dist`),
+        )
         .map((entry) => join(entry.parentPath, entry.name)),
     ),
     join(root, 'package-lock.json'),
@@ -49,16 +51,19 @@ function sourceHash() {
   return hash.digest('hex').slice(0, 16)
 }
 
-/** Builds the demo app (production build) into a temp dir, once per source tree; returns the dir. */
-export async function buildDemoApp(): Promise<string> {
-  const outDir = join(tmpdir(), `rjs-demo-app-${sourceHash()}`)
+/**
+ * Builds an example app (production build; the demo unless `app` names another folder with a
+ * vite.config.ts) into a temp dir, once per source tree; returns the dir.
+ */
+export async function buildDemoApp(app = 'example/app'): Promise<string> {
+  const outDir = join(tmpdir(), `rjs-${app.replace(/\W+/g, '-')}-${sourceHash(app)}`)
   if (existsSync(join(outDir, 'index.html'))) return outDir
   const staging = `${outDir}.${process.pid}`
   await mkdir(staging, { recursive: true })
   // A child process, because vitest sets NODE_ENV=test and Vite would then bundle React's development build;
   // the tests drive the production build a user gets from `npm start`.
   const vite = join(root, 'node_modules/vite/bin/vite.js')
-  const config = join(appDir, 'vite.config.ts')
+  const config = join(root, app, 'vite.config.ts')
   await run(
     process.execPath,
     [vite, 'build', '--config', config, '--outDir', staging, '--logLevel', 'warn'],

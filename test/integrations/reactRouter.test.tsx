@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { type ReactNode, StrictMode } from 'react'
 import {
   type AuthClient,
@@ -6,6 +6,7 @@ import {
   type AuthState,
   createAuthClient,
   RequireAuth,
+  safeReturnTo,
   useAuth,
   useLogin,
 } from 'react-jwt-session'
@@ -36,19 +37,16 @@ interface User {
 
 // --- the recipe ------------------------------------------------------------------------------------------
 
-/** Only same-site paths: `next` comes from the URL, so `//evil.example` or `https://…` must not redirect. */
-function safeNext(next: string | null): string {
-  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
-}
+/** Reasons that mean "the user signed out": the next sign-in may be someone else, so no way back here. */
+const SIGNED_OUT = ['logout', 'other-tab', 'idle']
 
 function RequireSignIn({ children }: { children: ReactNode }) {
   const location = useLocation()
+  const reason = useAuth((state: AuthState<User>) => state.reason)
   const next = encodeURIComponent(location.pathname + location.search + location.hash)
+  const login = SIGNED_OUT.includes(reason ?? '') ? '/login' : `/login?next=${next}`
   return (
-    <RequireAuth
-      loading={<p>Checking your session…</p>}
-      fallback={<Navigate to={`/login?next=${next}`} replace />}
-    >
+    <RequireAuth loading={<p>Checking your session…</p>} fallback={<Navigate to={login} replace />}>
       {children}
     </RequireAuth>
   )
@@ -59,7 +57,7 @@ function LoginPage() {
   const signedIn = useAuth((state: AuthState<User>) => state.status === 'authenticated')
   const login = useLogin<User>()
   // Signed in (just now, or already when the page opened): go where the visitor was headed.
-  if (signedIn) return <Navigate to={safeNext(params.get('next'))} replace />
+  if (signedIn) return <Navigate to={safeReturnTo(params.get('next'))} replace />
   return (
     <form
       onSubmit={(event) => {
@@ -201,8 +199,11 @@ describe('React Router (declarative routes): RequireAuth with redirect-back', ()
     await screen.findByRole('heading', { name: 'Dashboard of Ada Lovelace' })
     fireEvent.click(screen.getByRole('button', { name: 'Sign out' }))
     expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeDefined()
-    expect(screen.getByTestId('location').textContent).toBe('/login?next=%2Fdashboard')
+    // A plain /login: whoever signs in next starts at the home page, not on this user's page.
+    expect(screen.getByTestId('location').textContent).toBe('/login')
     expect(server.stats.logouts).toBe(1)
+    await signIn()
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/'))
   })
 })
 

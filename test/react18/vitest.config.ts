@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 import { packageAliases } from '../../vitest.config.js'
 
-// Runs the React test suite against React 18.3 (installed here by `npm ci --prefix test/react18`): every
+// Runs the React test suite against React 18.3. This folder is an npm workspace of the repository, so the
+// root `npm install` puts React 18 in its node_modules (beside React 19 at the root, which npm cannot do with
+// an `npm:react-dom@18` alias: its peer dependency on React 18 conflicts with the root's React 19). Every
 // import of React, from the tests, the package and the libraries inlined below, resolves to this copy.
 const react18 = (path: string) => fileURLToPath(new URL(`./node_modules/${path}`, import.meta.url))
 
