@@ -8,6 +8,7 @@ export const packageAliases = [
   { find: /^react-jwt-session\/core$/, replacement: src('core/index.ts') },
   { find: /^react-jwt-session\/server$/, replacement: src('server/index.ts') },
   { find: /^react-jwt-session\/testing$/, replacement: src('testing/index.ts') },
+  { find: /^react-jwt-session\/testing\/react$/, replacement: src('testing/react/index.ts') },
   { find: /^react-jwt-session$/, replacement: src('index.ts') },
 ]
 

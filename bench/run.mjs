@@ -56,6 +56,7 @@ async function sizes() {
     ['./core', 'src/core/index.ts'],
     ['./server', 'src/server/index.ts'],
     ['./testing', 'src/testing/index.ts'],
+    ['./testing/react', 'src/testing/react/index.ts'],
   ]
   const out = {}
   for (const [name, file] of entries) {
