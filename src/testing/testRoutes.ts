@@ -42,7 +42,7 @@ export interface MatchedRoute {
   params: Record<string, string>
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** Checks the route keys once, when the server is made, so a typo fails loudly instead of never matching. */
 export function compileRoutes(routes: TestRoutes = {}): CompiledRoute[] {
@@ -58,7 +58,7 @@ export function compileRoutes(routes: TestRoutes = {}): CompiledRoute[] {
     const source = path
       .split('/')
       .map((segment) => {
-        if (!segment.startsWith(':')) return escape(segment)
+        if (!segment.startsWith(':')) return escapeRegExp(segment)
         names.push(segment.slice(1))
         return '([^/]+)'
       })
