@@ -31,6 +31,7 @@ export default defineConfig({
     core: 'src/core/index.ts',
     server: 'src/server/index.ts',
     testing: 'src/testing/index.ts',
+    'testing-react': 'src/testing/react/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

@@ -13,6 +13,7 @@ export const packageEntries = [
   { subpath: './core', source: 'src/core/index.ts' },
   { subpath: './server', source: 'src/server/index.ts' },
   { subpath: './testing', source: 'src/testing/index.ts' },
+  { subpath: './testing/react', source: 'src/testing/react/index.ts' },
 ].map((entry) => ({ name: PACKAGE_NAME + entry.subpath.slice(1), ...entry }))
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')

@@ -20,6 +20,8 @@ import type {
   Credentials,
   GetAccessTokenOptions,
   JwtPayload,
+  RegisteredCredentials,
+  RegisteredUser,
   Session,
   SignOutReason,
   TokenResponse,
@@ -50,7 +52,9 @@ const subjectOf = (claims: JwtPayload | null) => claims?.sub
  * const client = createAuthClient<{ sub: string; name: string }>({ apiOrigins: ['https://api.example.com'] })
  * client.start()
  */
-export function createAuthClient<User = unknown>(options: AuthClientOptions<User> = {}): AuthClient<User> {
+export function createAuthClient<User = RegisteredUser>(
+  options: AuthClientOptions<User> = {},
+): AuthClient<User> {
   const now = options.now ?? Date.now
   const requestTimeout = options.requestTimeout ?? 10_000
   const parse = options.parseTokenResponse ?? parseTokenResponseDefault
@@ -447,7 +451,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
 
   // --- public actions -------------------------------------------------------------------------------------------
 
-  async function login(credentials: Credentials): Promise<Session<User>> {
+  async function login(credentials: RegisteredCredentials): Promise<Session<User>> {
     if (destroyed) throw new AuthError('network', 'The auth client was destroyed.')
     // A login supersedes whatever refresh is in flight (it may carry the previous user's cookie).
     dropInflight()
@@ -455,7 +459,9 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     try {
       // Under the refresh lock: a renewal still in flight in any tab would otherwise land after the login
       // and leave the previous user's refresh cookie behind the new user's session.
-      const body = await locked(() => call((signal) => transport.login(credentials, { signal })))
+      const body = await locked(() =>
+        call((signal) => transport.login(credentials as Credentials, { signal })),
+      )
       if (gen !== generation)
         throw new AuthError('session_expired', 'Signed out while the login was in flight.')
       adopt(makeSession(body), 'local')

@@ -4,15 +4,41 @@ import type { AuthError } from './AuthError'
 
 export type { JwtPayload }
 
+/**
+ * The app's own types, registered once for the whole program (TanStack Router's pattern). Empty here;
+ * an app fills it by module augmentation, and every hook, component, event and `createAuthClient()` then
+ * uses those types without a type parameter at each call site:
+ *
+ * @example
+ * declare module 'react-jwt-session' {
+ *   interface Register {
+ *     user: { id: string; name: string }
+ *     claims: { role: 'admin' | 'member' }
+ *     credentials: { username: string; password: string }
+ *   }
+ * }
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: apps fill it by module augmentation
+export interface Register {}
+
+/** The registered `user` type, else `unknown`. The default of every `User` type parameter. */
+export type RegisteredUser = Register extends { user: infer User } ? User : unknown
+
+/** The registered `claims` type with the standard JWT claims, else `JwtPayload`. */
+export type RegisteredClaims = Register extends { claims: infer Claims } ? Claims & JwtPayload : JwtPayload
+
+/** The registered `credentials` type (what `login()` takes), else any object. */
+export type RegisteredCredentials = Register extends { credentials: infer Given } ? Given : Credentials
+
 export type AuthStatus = 'loading' | 'authenticated' | 'unauthenticated'
 
 /** Why the user is signed out. `null` while signed in or loading. */
 export type SignOutReason = 'logout' | 'expired' | 'revoked' | 'other-tab' | 'no-session' | 'network'
 
-export interface AuthState<User = unknown> {
+export interface AuthState<User = RegisteredUser> {
   status: AuthStatus
   user: User | null
-  claims: JwtPayload | null
+  claims: RegisteredClaims | null
   /** Held in memory only: never written to storage, the URL or the console. */
   accessToken: string | null
   /** Epoch ms on the local clock. */
@@ -24,11 +50,11 @@ export interface AuthState<User = unknown> {
 }
 
 /** A signed-in session as the client holds it. */
-export interface Session<User = unknown> {
+export interface Session<User = RegisteredUser> {
   accessToken: string
   /** Epoch ms on the local clock. */
   expiresAt: number
-  claims: JwtPayload
+  claims: RegisteredClaims
   user: User
 }
 
@@ -77,7 +103,7 @@ export interface AuthEndpoints {
   logoutEverywhere: string
 }
 
-export interface AuthClientOptions<User = unknown> {
+export interface AuthClientOptions<User = RegisteredUser> {
   /** URLs of the auth endpoints (POST, JSON, `credentials: 'include'`). */
   endpoints?: Partial<AuthEndpoints>
   /** Replaces the default HTTP calls (GraphQL mutations, SDKs, fakes). */
@@ -85,7 +111,7 @@ export interface AuthClientOptions<User = unknown> {
   /** Reads the access token and its expiry from a server answer. @default understands the common shapes */
   parseTokenResponse?: (body: TokenResponse) => ParsedTokenResponse
   /** Builds the app's user. @default the body's `user`, else the claims without `iat`, `exp`, `nbf`, `jti` */
-  getUser?: (claims: JwtPayload, body: TokenResponse) => User
+  getUser?: (claims: RegisteredClaims, body: TokenResponse) => User
   /** How long before expiry the refresh starts, in ms. @default min(60_000, 20% of the token's lifetime) */
   refreshMargin?: number
   /** One session across the tabs of a browser. `{ name }` names the channel and lock. @default true */
@@ -119,7 +145,7 @@ export interface LogoutOptions {
   everywhere?: boolean
 }
 
-export interface AuthClient<User = unknown> {
+export interface AuthClient<User = RegisteredUser> {
   /** The zustand vanilla store holding `AuthState`. */
   readonly store: StoreApi<AuthState<User>>
   getState(): AuthState<User>
@@ -130,7 +156,7 @@ export interface AuthClient<User = unknown> {
    * stops the timers and listeners again; they stay on while any `start()` has not been stopped.
    */
   start(): () => void
-  login(credentials: Credentials): Promise<Session<User>>
+  login(credentials: RegisteredCredentials): Promise<Session<User>>
   setSession(tokenResponse: TokenResponse): Session<User>
   logout(options?: LogoutOptions): Promise<void>
   /**

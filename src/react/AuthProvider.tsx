@@ -2,7 +2,7 @@ import { QueryClient, QueryClientContext } from '@tanstack/react-query'
 import { type ReactNode, useCallback, useContext, useEffect, useMemo, useRef } from 'react'
 import { useStore } from 'zustand'
 import { createAuthClient } from '../core/createAuthClient'
-import type { AuthClient, AuthClientOptions, AuthState } from '../core/types'
+import type { AuthClient, AuthClientOptions, AuthState, RegisteredUser } from '../core/types'
 import { AuthContext, type AuthContextValue } from './context'
 
 interface AuthProviderOwnProps {
@@ -38,7 +38,8 @@ interface WithClient<User> {
 
 type WithOptions<User> = AuthClientOptions<User> & { client?: never }
 
-export type AuthProviderProps<User = unknown> = AuthProviderOwnProps & (WithClient<User> | WithOptions<User>)
+export type AuthProviderProps<User = RegisteredUser> = AuthProviderOwnProps &
+  (WithClient<User> | WithOptions<User>)
 
 const subjectOf = (state: AuthState<unknown>) => state.claims?.sub
 
@@ -51,7 +52,7 @@ const subjectOf = (state: AuthState<unknown>) => state.claims?.sub
  * const authClient = createAuthClient<User>()
  * <AuthProvider client={authClient} fallback={<Spinner />}><App /></AuthProvider>
  */
-export function AuthProvider<User = unknown>(props: AuthProviderProps<User>): ReactNode {
+export function AuthProvider<User = RegisteredUser>(props: AuthProviderProps<User>): ReactNode {
   const { fallback, queryClient: queryClientProp, children, client: given, ...options } = props
   // A ref, not useState: StrictMode calls state initializers twice but (React 19) keeps refs between its two
   // renders, so one client per provider. React 18's dev-only double render still builds a throwaway, which

@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react'
 import { sessionOf } from '../core/createSession'
-import type { AuthState, Session } from '../core/types'
+import type { AuthState, RegisteredUser, Session } from '../core/types'
 import { useAuthSelector } from './context'
 
-export interface RequireAuthProps<User = unknown> {
+export interface RequireAuthProps<User = RegisteredUser> {
   /**
    * Shown when signed in and `allow` holds.
    * @default null
@@ -49,7 +49,7 @@ function viewOf<User>(state: AuthState<User>, allow: RequireAuthProps<User>['all
  *   <AdminPage />
  * </RequireAuth>
  */
-export function RequireAuth<User = unknown>(props: RequireAuthProps<User>): ReactNode {
+export function RequireAuth<User = RegisteredUser>(props: RequireAuthProps<User>): ReactNode {
   const { children, fallback = null, allow, forbidden = null, loading = null } = props
   // The decision, not the state, is selected: a token renewal re-renders nothing unless it changes.
   const view = useAuthSelector('<RequireAuth>', (state) => viewOf(state as AuthState<User>, allow))

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { AuthClient, AuthState } from '../core/types'
+import type { AuthClient, AuthState, RegisteredUser } from '../core/types'
 import { RequireAuth, type RequireAuthProps } from './RequireAuth'
 import { type UseAuthResult, useAuth } from './useAuth'
 import { useAuthClient } from './useAuthClient'
@@ -7,7 +7,7 @@ import { type UseLoginOptions, type UseLoginResult, useLogin } from './useLogin'
 import { type UseSessionOptions, type UseSessionResult, useSession } from './useSession'
 
 /** The hooks and `<RequireAuth>` with the app's `User` type filled in. */
-export interface AuthHooks<User> {
+export interface AuthHooks<User = RegisteredUser> {
   useAuth: {
     (): UseAuthResult<User>
     <Selected>(selector: (state: AuthState<User>) => Selected): Selected
@@ -26,6 +26,6 @@ export interface AuthHooks<User> {
  * export const { useAuth, useSession, RequireAuth } = createAuthHooks<MyUser>()
  * const name = useAuth((state) => state.user?.name) // string | undefined
  */
-export function createAuthHooks<User>(): AuthHooks<User> {
+export function createAuthHooks<User = RegisteredUser>(): AuthHooks<User> {
   return { useAuth, useSession, useLogin, useAuthClient, RequireAuth } as AuthHooks<User>
 }

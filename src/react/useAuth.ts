@@ -1,9 +1,9 @@
 import { useMemo } from 'react'
 import type { AuthError } from '../core/AuthError'
-import type { AuthClient, AuthState, AuthStatus } from '../core/types'
+import type { AuthClient, AuthState, AuthStatus, RegisteredUser } from '../core/types'
 import { useAuthContext, useAuthSelector } from './context'
 
-export interface UseAuthResult<User = unknown> {
+export interface UseAuthResult<User = RegisteredUser> {
   status: AuthStatus
   /** `status === 'authenticated'`. */
   isAuthenticated: boolean
@@ -39,8 +39,10 @@ const pick = ({ status, user, error }: AuthState<unknown>): Picked => ({ status,
  * const { user, logout } = useAuth<MyUser>()
  * const name = useAuth((state: AuthState<MyUser>) => state.user?.name)
  */
-export function useAuth<User = unknown>(): UseAuthResult<User>
-export function useAuth<Selected, User = unknown>(selector: (state: AuthState<User>) => Selected): Selected
+export function useAuth<User = RegisteredUser>(): UseAuthResult<User>
+export function useAuth<Selected, User = RegisteredUser>(
+  selector: (state: AuthState<User>) => Selected,
+): Selected
 export function useAuth(selector?: (state: AuthState<unknown>) => unknown): unknown {
   const { client } = useAuthContext('useAuth')
   const selected = useAuthSelector('useAuth', selector ?? pick)

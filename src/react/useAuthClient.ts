@@ -1,10 +1,10 @@
-import type { AuthClient } from '../core/types'
+import type { AuthClient, RegisteredUser } from '../core/types'
 import { useAuthContext } from './context'
 
 /**
  * The auth client of the nearest `<AuthProvider>`, e.g. to hand `client.fetch` or `getAccessToken` to an
- * API layer. Pass your `User` type: `useAuthClient<MyUser>()`.
+ * API layer. Typed by the registered `User` (see `Register`), or pass one: `useAuthClient<MyUser>()`.
  */
-export function useAuthClient<User = unknown>(): AuthClient<User> {
+export function useAuthClient<User = RegisteredUser>(): AuthClient<User> {
   return useAuthContext('useAuthClient').client as AuthClient<User>
 }

@@ -6,16 +6,20 @@ import {
 } from '@tanstack/react-query'
 import { useContext } from 'react'
 import type { AuthError } from '../core/AuthError'
-import type { Credentials, Session } from '../core/types'
+import type { RegisteredCredentials, RegisteredUser, Session } from '../core/types'
 import { useAuthContext } from './context'
 
 /** TanStack `useMutation` options without `mutationFn`; `gcTime` defaults to 0 (see `useLogin`). */
-export type UseLoginOptions<User = unknown> = Omit<
-  UseMutationOptions<Session<User>, AuthError, Credentials>,
+export type UseLoginOptions<User = RegisteredUser> = Omit<
+  UseMutationOptions<Session<User>, AuthError, RegisteredCredentials>,
   'mutationFn'
 >
 
-export type UseLoginResult<User = unknown> = UseMutationResult<Session<User>, AuthError, Credentials>
+export type UseLoginResult<User = RegisteredUser> = UseMutationResult<
+  Session<User>,
+  AuthError,
+  RegisteredCredentials
+>
 
 /**
  * `login` as a TanStack mutation for forms: `mutate(credentials)`, `isPending`, `error` (an `AuthError`:
@@ -27,7 +31,7 @@ export type UseLoginResult<User = unknown> = UseMutationResult<Session<User>, Au
  * const login = useLogin()
  * <form onSubmit={(e) => { e.preventDefault(); login.mutate({ username, password }) }}>
  */
-export function useLogin<User = unknown>(options: UseLoginOptions<User> = {}): UseLoginResult<User> {
+export function useLogin<User = RegisteredUser>(options: UseLoginOptions<User> = {}): UseLoginResult<User> {
   const { client, getQueryClient } = useAuthContext('useLogin')
   const nearest = useContext(QueryClientContext)
   return useMutation(
@@ -35,7 +39,7 @@ export function useLogin<User = unknown>(options: UseLoginOptions<User> = {}): U
       // The credentials are the mutation's variables: drop them from the cache once the form unmounts.
       gcTime: 0,
       ...options,
-      mutationFn: (credentials: Credentials) => client.login(credentials) as Promise<Session<User>>,
+      mutationFn: (credentials: RegisteredCredentials) => client.login(credentials) as Promise<Session<User>>,
     },
     nearest ?? getQueryClient(),
   )

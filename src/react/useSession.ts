@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react'
-import type { AuthState, SignOutReason } from '../core/types'
+import type { AuthState, RegisteredUser, SignOutReason } from '../core/types'
 import { useAuthSelector } from './context'
 
-export type UseSessionResult<User = unknown> = Pick<
+export type UseSessionResult<User = RegisteredUser> = Pick<
   AuthState<User>,
   'status' | 'user' | 'claims' | 'expiresAt' | 'accessToken' | 'reason' | 'error'
 >
@@ -23,7 +23,7 @@ export interface UseSessionOptions {
 }
 
 // Everything but `refreshing`, which flips twice on every renewal: it would re-render for nothing.
-const pick = ({ refreshing, ...session }: AuthState<unknown>): UseSessionResult => session
+const pick = ({ refreshing, ...session }: AuthState<unknown>): UseSessionResult<unknown> => session
 
 /**
  * The session: user, claims, the access token and its expiry. It re-renders on every token renewal; read
@@ -32,7 +32,7 @@ const pick = ({ refreshing, ...session }: AuthState<unknown>): UseSessionResult 
  * @example
  * const { user } = useSession<MyUser>({ required: true, onUnauthenticated: () => navigate('/login') })
  */
-export function useSession<User = unknown>(options: UseSessionOptions = {}): UseSessionResult<User> {
+export function useSession<User = RegisteredUser>(options: UseSessionOptions = {}): UseSessionResult<User> {
   const session = useAuthSelector('useSession', pick) as UseSessionResult<User>
   const { required = false, onUnauthenticated } = options
   const latest = useRef(onUnauthenticated)

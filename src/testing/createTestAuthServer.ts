@@ -1,6 +1,8 @@
+import { decodeToken } from '../core/decodeToken'
 import { errorForStatus } from '../core/httpTransport'
-import type { AuthTransport, Credentials, TokenResponse } from '../core/types'
+import type { AuthTransport, Credentials, JwtPayload, TokenResponse } from '../core/types'
 import { createTestToken } from './createTestToken'
+import { compileRoutes, matchRoute, type TestRoutes, toResponse } from './testRoutes'
 
 /** A failure the server produces on demand, for the next auth calls. */
 export type TestFault = 'network' | 'timeout' | '500' | '503' | '429' | 'html' | 'hang' | 'slow'
@@ -32,6 +34,24 @@ export interface TestAuthServerOptions {
   latency?: number
   /** How long a `slow` fault delays the answer, in ms. @default 3_000 */
   slowDelay?: number
+  /**
+   * The app's API, answered by `server.fetch`: `'METHOD /path'` → a handler that gets `{ request, user, claims,
+   * params }` and returns a `Response` or a JSON body. A route answers `401` without a valid Bearer token
+   * unless it is declared `{ public: true, handler }`. An `/api/*` call no route matches gets the built-in
+   * answer: `401` without a valid token, else `200` with `{ ok, path, method, user }` (and `echo`, the
+   * request body, for other methods than GET and HEAD). Anything else no route matches: `404`.
+   * @default {}
+   * @example
+   * routes: { 'GET /api/items': ({ user }) => ({ items: [{ id: 1, owner: user?.name }] }) }
+   */
+  routes?: TestRoutes
+  /**
+   * The origin the server stands for: `server.fetch` resolves relative URLs against it (so `/api/items`
+   * works outside a browser), and `createTestAuthClient(server)` lets the client send the token to it.
+   * Requests are answered by path whatever their host.
+   * @default the page's origin where there is one (jsdom: `http://localhost:3000`), else `'http://localhost'`
+   */
+  origin?: string
 }
 
 export interface TestAuthServerStats {
@@ -53,10 +73,21 @@ export interface RecordedRequest {
 }
 
 export interface TestAuthServer {
-  /** Plug in as the client's `transport`. */
+  /**
+   * The auth calls only (login, refresh, logout), as the client's `transport`. `client.fetch` then still
+   * goes through the global `fetch`, which cannot reach this server: use `fetch` (or
+   * `createTestAuthClient(server)`) for an app that calls its API through `client.fetch`.
+   */
   transport: AuthTransport
-  /** Plug in as the client's `fetch`: answers `/auth/*` and protected `/api/*` calls. */
+  /**
+   * A `fetch` that answers the default auth endpoints (`/auth/login`, `/auth/refresh`, `/auth/logout`,
+   * `/auth/logout-all`), the `routes` and `/api/*`, with relative URLs resolved against `origin`. As the
+   * client's `fetch` it carries both the auth calls and `client.fetch`; add `apiOrigins: [server.origin]`
+   * for absolute URLs outside a page of that origin (`createTestAuthClient(server)` does both).
+   */
   fetch: typeof fetch
+  /** The origin relative URLs are resolved against (see the `origin` option). */
+  readonly origin: string
   readonly stats: TestAuthServerStats
   /** Every call made through `fetch`, in order. */
   readonly requests: RecordedRequest[]
@@ -68,8 +99,12 @@ export interface TestAuthServer {
   revoke(): void
   /** Every access token issued so far is rejected by `/api/*` from now on, as if expired. */
   expireTokens(): void
-  /** Gives the "browser" a refresh cookie for a user, as if it had signed in on an earlier visit. */
-  signIn(username?: string): void
+  /**
+   * Gives the "browser" a refresh cookie for a user, as if it had signed in on an earlier visit: a client
+   * started now restores that session with one refresh. Returns the token answer of that sign-in, which a
+   * client can also take as its `initialSession` to start signed in without the refresh.
+   */
+  signIn(username?: string): TokenResponse
   /** Drops the refresh cookie, as if the browser had lost it. */
   clearCookie(): void
 }
@@ -96,6 +131,14 @@ const defaultUsers: TestUser[] = [
 
 const publicUser = ({ password: _password, ...user }: TestUser) => user
 
+const pageOrigin = () => {
+  const origin = typeof location === 'undefined' ? undefined : location.origin
+  return origin === undefined || origin === 'null' ? undefined : origin
+}
+
+const unauthorized = () =>
+  json(401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' })
+
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(body === undefined ? null : JSON.stringify(body), {
     status,
@@ -119,6 +162,8 @@ const abortError = () => new DOMException('The operation was aborted.', 'AbortEr
 export function createTestAuthServer(options: TestAuthServerOptions = {}): TestAuthServer {
   const accessTtl = options.accessTtl ?? 900
   const users = options.users ?? defaultUsers
+  const routes = compileRoutes(options.routes)
+  const origin = new URL(options.origin ?? pageOrigin() ?? 'http://localhost').origin
   const now = options.now ?? Date.now
   const stats: TestAuthServerStats = {
     logins: 0,
@@ -275,8 +320,9 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
       ),
   }
 
-  function authorize(header: string | null): TestUser | null {
-    const token = header?.match(/^Bearer (.+)$/)?.[1]
+  const bearerOf = (header: string | null) => header?.match(/^Bearer (.+)$/)?.[1]
+
+  function authorize(token: string | undefined): TestUser | null {
     const record = token === undefined ? undefined : accessTokens.get(token)
     if (!record || record.expired || record.expiresAt <= now()) return null
     return record.user
@@ -284,13 +330,21 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
 
   const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : undefined
-    const url = input instanceof URL ? input.href : typeof input === 'string' ? input : input.url
-    const path = new URL(url, 'http://localhost').pathname
+    const url = new URL(
+      input instanceof URL ? input.href : typeof input === 'string' ? input : input.url,
+      origin,
+    )
+    const path = url.pathname
     const method = (init?.method ?? request?.method ?? 'GET').toUpperCase()
     const headers = new Headers(init?.headers ?? request?.headers)
     const credentials = init?.credentials ?? request?.credentials
     const signal = init?.signal ?? request?.signal
-    requests.push({ method, path, credentials, bearer: /^Bearer /.test(headers.get('Authorization') ?? '') })
+    requests.push({
+      method,
+      path,
+      credentials,
+      bearer: /^Bearer /.test(headers.get('Authorization') ?? ''),
+    })
 
     const route = path.match(/^\/auth\/(login|refresh|logout|logout-all)$/)?.[1] as Route | undefined
     if (route) {
@@ -315,13 +369,38 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
       const retryAfter = result.retryAfter === undefined ? {} : { 'Retry-After': String(result.retryAfter) }
       return json(result.status, result.body, { 'Cache-Control': 'no-store', ...retryAfter })
     }
-    if (path.startsWith('/api/')) {
+    const matched = matchRoute(routes, method, path)
+    if (matched || path.startsWith('/api/')) {
       stats.apiRequests += 1
       if (options.latency) await delay(options.latency, signal)
       else await Promise.resolve()
-      const user = authorize(headers.get('Authorization'))
-      if (!user)
-        return json(401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer error="invalid_token"' })
+      const token = bearerOf(headers.get('Authorization'))
+      const user = authorize(token)
+      if (matched) {
+        if (!user && !matched.isPublic) return unauthorized()
+        // Without the signal: jsdom's AbortSignal is not the one Node's Request accepts.
+        const { signal: _signal, ...rest } = init ?? {}
+        const body =
+          rest.body ??
+          (request && method !== 'GET' && method !== 'HEAD' ? await request.clone().text() : undefined)
+        const routed = new Request(url, {
+          method,
+          headers,
+          ...(body === undefined || body === null ? {} : { body }),
+          ...(credentials === undefined ? {} : { credentials }),
+        })
+        const claims =
+          user && token !== undefined ? decodeToken<JwtPayload & Record<string, unknown>>(token) : null
+        return toResponse(
+          await matched.handler({
+            request: routed,
+            user: user && publicUser(user),
+            claims,
+            params: matched.params,
+          }),
+        )
+      }
+      if (!user) return unauthorized()
       const echo =
         method === 'GET' || method === 'HEAD'
           ? undefined
@@ -340,6 +419,7 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
   return {
     transport,
     fetch: fetchImpl as typeof fetch,
+    origin,
     stats,
     requests,
     get hasCookie() {
@@ -357,7 +437,9 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
     signIn(username) {
       const user = username === undefined ? users[0] : users.find((u) => u.username === username)
       if (!user) throw new Error(`createTestAuthServer: no user named ${String(username)}`)
-      jar = issue(startFamily(user)).cookie ?? null
+      const answer = issue(startFamily(user))
+      jar = answer.cookie ?? null
+      return answer.body
     },
     clearCookie() {
       jar = null

@@ -1,3 +1,5 @@
+export type { TestAuthClientOptions } from './createTestAuthClient'
+export { createTestAuthClient } from './createTestAuthClient'
 export type {
   RecordedRequest,
   TestAuthServer,
@@ -10,3 +12,4 @@ export type {
 export { createTestAuthServer } from './createTestAuthServer'
 export type { TestTokenOptions } from './createTestToken'
 export { createTestToken } from './createTestToken'
+export type { PublicTestRoute, TestRouteContext, TestRouteHandler, TestRoutes } from './testRoutes'

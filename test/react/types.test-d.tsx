@@ -4,9 +4,13 @@ import {
   AuthProvider,
   type AuthState,
   type AuthStatus,
+  type Credentials,
   createAuthClient,
   createAuthHooks,
   type JwtPayload,
+  type RegisteredClaims,
+  type RegisteredCredentials,
+  type RegisteredUser,
   RequireAuth,
   type Session,
   useAuth,
@@ -109,5 +113,19 @@ describe('the User type flows from createAuthClient<User> to the binding', () =>
     >
       admin
     </RequireAuth>
+  })
+})
+
+// With a registration (declare module 'react-jwt-session' { interface Register { … } }) these defaults change:
+// that case is compiled in a program of its own by test/types/register.test.ts, augmentations being global.
+describe('without a registration', () => {
+  it('the registered types fall back to unknown, JwtPayload and any credentials object', () => {
+    expectTypeOf<RegisteredUser>().toEqualTypeOf<unknown>()
+    expectTypeOf<RegisteredClaims>().toEqualTypeOf<JwtPayload>()
+    expectTypeOf<RegisteredCredentials>().toEqualTypeOf<Credentials>()
+    expectTypeOf(createAuthClient()).toEqualTypeOf<AuthClient<unknown>>()
+    expectTypeOf(useLogin().variables).toEqualTypeOf<Credentials | undefined>()
+    expectTypeOf(useSession().claims).toEqualTypeOf<JwtPayload | null>()
+    expectTypeOf(createAuthHooks().useAuth().user).toEqualTypeOf<unknown>()
   })
 })

@@ -1,0 +1,2 @@
+export type { AuthWrapper, AuthWrapperOptions } from './createAuthWrapper'
+export { createAuthWrapper } from './createAuthWrapper'
