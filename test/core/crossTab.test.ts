@@ -8,6 +8,7 @@ import {
 } from 'react-jwt-session/core'
 import { createTestAuthServer, type TestAuthServer } from 'react-jwt-session/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { openTabSync, TAB_PROTOCOL, type TabMessage, withRefreshLock } from '../../src/core/crossTab'
 
 // Several clients in one jsdom window stand for the tabs of one browser: each opens its own
 // BroadcastChannel (Node's, which jsdom exposes), and they share one strict test server whose cookie jar is
@@ -665,3 +666,248 @@ function decodeSub(token: string | null): unknown {
   if (!payload) return undefined
   return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))).sub
 }
+
+// The units under the client: openTabSync and withRefreshLock.
+
+/** A raw channel of this test's name, as a tab of any release sees it: what arrives, and a way to post. */
+function rawChannel() {
+  const seen: unknown[] = []
+  const waiting: Array<() => void> = []
+  const channel = new BroadcastChannel(name)
+  channel.onmessage = (event: MessageEvent) => {
+    seen.push(event.data)
+    waiting.shift()?.()
+  }
+  cleanups.push(() => channel.close())
+  return {
+    seen,
+    post: (message: unknown) => channel.postMessage(message),
+    /** Resolves once `count` messages in all have arrived. */
+    received: (count: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => (seen.length >= count ? resolve() : waiting.push(check))
+        check()
+      }),
+  }
+}
+
+/** A tab sync whose received messages are recorded; `next()` waits for the next one. */
+function syncWithInbox() {
+  const inbox: TabMessage[] = []
+  const waiting: Array<() => void> = []
+  const sync = openTabSync<unknown>(name, (message) => {
+    inbox.push(message)
+    waiting.shift()?.()
+  })
+  cleanups.push(() => sync.close())
+  return {
+    sync,
+    inbox,
+    next: () =>
+      new Promise<void>((resolve) => {
+        waiting.push(resolve)
+      }),
+  }
+}
+
+const sharedSession = { accessToken: 'a.b.c', expiresAt: 1, lifetime: 1, user: {}, claims: {} }
+
+describe('openTabSync over BroadcastChannel', () => {
+  it('posts every message with its own id as `from` and the protocol version as `v`', async () => {
+    const other = rawChannel()
+    const { sync } = syncWithInbox()
+    expect(sync.kind).toBe('broadcast')
+
+    sync.post({ type: 'ask' })
+    sync.post({ type: 'logout' })
+    sync.post({ type: 'session', cause: 'refresh', session: sharedSession })
+    await other.received(3)
+
+    expect(TAB_PROTOCOL).toBe(1)
+    expect(other.seen).toEqual([
+      { type: 'ask', from: sync.id, v: TAB_PROTOCOL },
+      { type: 'logout', from: sync.id, v: TAB_PROTOCOL },
+      { type: 'session', cause: 'refresh', session: sharedSession, from: sync.id, v: TAB_PROTOCOL },
+    ])
+  })
+
+  it('takes messages of its own version, and sign-out of any version; ignores every other unknown version', async () => {
+    const other = rawChannel()
+    const { inbox, next } = syncWithInbox()
+    const foreign = [
+      { type: 'session', from: 'tab-2', v: 2, cause: 'refresh', session: { token: 'x' } },
+      { type: 'ask', from: 'tab-2', v: 2 },
+      { type: 'answer', from: 'tab-0', to: 'me', session: sharedSession },
+      { type: 'ask', from: 'tab-1', v: '1' },
+      { type: 'ask', from: 'tab-1', v: 0 },
+    ]
+    for (const message of foreign) other.post(message)
+    other.post({ type: 'logout', from: 'tab-2', v: 2, reason: 'idle' })
+    other.post({ type: 'logout', from: 'tab-0' })
+    other.post({ type: 'ask', from: 'tab-1', v: TAB_PROTOCOL })
+    // One sender's messages arrive in order: once the last is in, every earlier one was looked at.
+    while (inbox.length < 3) await next()
+    await settle()
+
+    expect(inbox).toEqual([
+      { type: 'logout', from: 'tab-2', v: 2, reason: 'idle' },
+      { type: 'logout', from: 'tab-0' },
+      { type: 'ask', from: 'tab-1', v: TAB_PROTOCOL },
+    ])
+  })
+
+  it('ignores its own echo, even a sign-out, and anything that is not a message', async () => {
+    const other = rawChannel()
+    const { sync, inbox, next } = syncWithInbox()
+    for (const junk of [null, 'logout', 42, { type: 'logout' }, { from: 'tab-1', v: TAB_PROTOCOL }]) {
+      other.post(junk)
+    }
+    other.post({ type: 'logout', from: sync.id, v: TAB_PROTOCOL })
+    other.post({ type: 'logout', from: 'tab-1', v: TAB_PROTOCOL })
+    while (inbox.length < 1) await next()
+    await settle()
+
+    expect(inbox).toEqual([{ type: 'logout', from: 'tab-1', v: TAB_PROTOCOL }])
+  })
+
+  it('hears nothing after close()', async () => {
+    const other = rawChannel()
+    const { sync, inbox } = syncWithInbox()
+    const control = syncWithInbox()
+    sync.close()
+    other.post({ type: 'logout', from: 'tab-1', v: TAB_PROTOCOL })
+    while (control.inbox.length < 1) await control.next()
+    await settle()
+    expect(inbox).toEqual([])
+  })
+})
+
+describe('openTabSync over storage events (no BroadcastChannel)', () => {
+  const key = () => `${name}:event`
+  const storageEvent = (newValue: string | null, eventKey = key()) =>
+    window.dispatchEvent(new StorageEvent('storage', { key: eventKey, newValue, storageArea: localStorage }))
+
+  it('writes only sign-in and sign-out, as { type, at, v }, never a session', () => {
+    vi.stubGlobal('BroadcastChannel', undefined)
+    const { sync } = syncWithInbox()
+    expect(sync.kind).toBe('storage')
+
+    sync.post({ type: 'session', cause: 'refresh', session: sharedSession })
+    sync.post({ type: 'ask' })
+    expect(localStorage.getItem(key())).toBeNull()
+
+    sync.post({ type: 'session', cause: 'signin', session: sharedSession })
+    expect(JSON.parse(localStorage.getItem(key()) ?? 'null')).toEqual({
+      type: 'signin',
+      at: Date.now(),
+      v: TAB_PROTOCOL,
+    })
+    sync.post({ type: 'logout' })
+    expect(JSON.parse(localStorage.getItem(key()) ?? 'null')).toEqual({
+      type: 'logout',
+      at: Date.now(),
+      v: TAB_PROTOCOL,
+    })
+    expect(localStorage.getItem(key())).not.toContain('a.b.c')
+  })
+
+  it('takes sign-in of its own version and sign-out of any; ignores other keys, other types and junk', () => {
+    vi.stubGlobal('BroadcastChannel', undefined)
+    const { inbox } = syncWithInbox()
+    storageEvent(JSON.stringify({ type: 'signin', at: 1, v: 2 }))
+    storageEvent(JSON.stringify({ type: 'signin', at: 2 }))
+    storageEvent(JSON.stringify({ type: 'session', at: 3, v: TAB_PROTOCOL }))
+    storageEvent(JSON.stringify({ type: 'logout', at: 4, v: TAB_PROTOCOL }), 'another-key')
+    storageEvent('not json')
+    storageEvent(null)
+    expect(inbox).toEqual([])
+
+    storageEvent(JSON.stringify({ type: 'signin', at: 5, v: TAB_PROTOCOL }))
+    storageEvent(JSON.stringify({ type: 'logout', at: 6, v: 2 }))
+    storageEvent(JSON.stringify({ type: 'logout', at: 7 }))
+    expect(inbox.map((message) => message.type)).toEqual(['signin', 'logout', 'logout'])
+    expect(new Set(inbox.map((message) => message.from))).toEqual(new Set(['storage']))
+  })
+
+  it('stops listening on close()', () => {
+    vi.stubGlobal('BroadcastChannel', undefined)
+    const { sync, inbox } = syncWithInbox()
+    sync.close()
+    storageEvent(JSON.stringify({ type: 'logout', at: 1, v: TAB_PROTOCOL }))
+    expect(inbox).toEqual([])
+  })
+
+  it('is kind none, posting nowhere, with neither BroadcastChannel nor localStorage', () => {
+    vi.stubGlobal('BroadcastChannel', undefined)
+    vi.stubGlobal('localStorage', undefined)
+    // Put back before the after-each hook, which clears localStorage.
+    cleanups.push(() => vi.unstubAllGlobals())
+    const { sync } = syncWithInbox()
+    expect(sync.kind).toBe('none')
+    expect(() => sync.post({ type: 'logout' })).not.toThrow()
+  })
+})
+
+describe('withRefreshLock', () => {
+  it('asks for the lock named <name>:refresh, a name that never changes between releases', async () => {
+    const request = vi.spyOn(navigator.locks, 'request')
+    await withRefreshLock('my-app', 1000, async () => 'done')
+    // Tabs of an old and a new release serialize their refreshes only while they ask for the same lock.
+    expect(request.mock.calls.map(([lockName]) => lockName)).toEqual(['my-app:refresh'])
+  })
+
+  it('runs the tasks of two callers one after the other', async () => {
+    const log: string[] = []
+    let release = () => {}
+    const first = withRefreshLock(name, 10_000, async () => {
+      log.push('first in')
+      await new Promise<void>((resolve) => {
+        release = resolve
+      })
+      log.push('first out')
+      return 1
+    })
+    const second = withRefreshLock(name, 10_000, async () => {
+      log.push('second in')
+      return 2
+    })
+    await settle()
+    expect(log).toEqual(['first in'])
+    release()
+    expect(await Promise.all([first, second])).toEqual([1, 2])
+    expect(log).toEqual(['first in', 'first out', 'second in'])
+    // The wait timers are gone once each caller has the lock.
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('waits at most maxWait for a lock held forever, then runs the task without it', async () => {
+    locks.holdForever(`${name}:refresh`)
+    const task = vi.fn(async () => 'ran')
+    const result = withRefreshLock(name, 5000, task)
+
+    await vi.advanceTimersByTimeAsync(4999)
+    expect(task).not.toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(await result).toBe('ran')
+    expect(task).toHaveBeenCalledTimes(1)
+    expect(locks.stats.aborted).toBe(1)
+  })
+
+  it('passes a failing task’s error on, having run it once', async () => {
+    const boom = new Error('boom')
+    const task = vi.fn(async () => {
+      throw boom
+    })
+    await expect(withRefreshLock(name, 5000, task)).rejects.toBe(boom)
+    expect(task).toHaveBeenCalledTimes(1)
+    // The lock is free again.
+    expect(await withRefreshLock(name, 5000, async () => 'next')).toBe('next')
+  })
+
+  it('runs the task at once where Web Locks are missing', async () => {
+    locks.uninstall()
+    const task = vi.fn(async () => 'ran')
+    expect(await withRefreshLock(name, 5000, task)).toBe('ran')
+    expect(task).toHaveBeenCalledTimes(1)
+  })
+})

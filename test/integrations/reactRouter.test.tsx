@@ -142,6 +142,12 @@ function renderDeclarative(client: AuthClient<User>, initialEntry: string) {
 const refreshCalls = (server: TestAuthServer) =>
   server.requests.filter((r) => r.path === '/auth/refresh').length
 
+/** Waits for the page whose heading is `name`, then returns every heading shown: that one page, alone. */
+async function pageShown(name: string) {
+  await screen.findByRole('heading', { name })
+  return screen.getAllByRole('heading').map((heading) => heading.textContent)
+}
+
 async function signIn(username = 'ada', password = 'lovelace') {
   fireEvent.change(screen.getByLabelText('Username'), { target: { value: username } })
   fireEvent.change(screen.getByLabelText('Password'), { target: { value: password } })
@@ -153,13 +159,13 @@ describe('React Router (declarative routes): RequireAuth with redirect-back', ()
     const { server, client } = setup()
     renderDeclarative(client, '/dashboard?tab=billing')
 
-    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeDefined()
+    expect(await pageShown('Sign in')).toEqual(['Sign in'])
     expect(screen.getByTestId('location').textContent).toBe('/login?next=%2Fdashboard%3Ftab%3Dbilling')
     // StrictMode mounted everything twice; the session check was made once.
     expect(refreshCalls(server)).toBe(1)
 
     await signIn()
-    expect(await screen.findByRole('heading', { name: 'Dashboard of Ada Lovelace' })).toBeDefined()
+    expect(await pageShown('Dashboard of Ada Lovelace')).toEqual(['Dashboard of Ada Lovelace'])
     expect(screen.getByTestId('location').textContent).toBe('/dashboard?tab=billing')
     expect(server.stats).toMatchObject({ logins: 1, reuseDetections: 0 })
   })
@@ -177,8 +183,12 @@ describe('React Router (declarative routes): RequireAuth with redirect-back', ()
     const { server, client } = setup()
     server.signIn('ada')
     renderDeclarative(client, '/dashboard')
-    expect(screen.getByText('Checking your session…')).toBeDefined()
-    expect(await screen.findByRole('heading', { name: 'Dashboard of Ada Lovelace' })).toBeDefined()
+    // The loading state, with no page (no heading) yet.
+    expect(Array.from(document.querySelectorAll('p'), (p) => p.textContent)).toEqual([
+      'Checking your session…',
+    ])
+    expect(screen.queryAllByRole('heading')).toEqual([])
+    expect(await pageShown('Dashboard of Ada Lovelace')).toEqual(['Dashboard of Ada Lovelace'])
     expect(visited).toEqual(['/dashboard'])
     expect(server.stats.refreshes).toBe(1)
   })
@@ -188,7 +198,7 @@ describe('React Router (declarative routes): RequireAuth with redirect-back', ()
     renderDeclarative(client, '/login?next=%2F%2Fevil.example%2Fphish')
     await screen.findByRole('heading', { name: 'Sign in' })
     await signIn()
-    expect(await screen.findByRole('heading', { name: 'Home' })).toBeDefined()
+    expect(await pageShown('Home')).toEqual(['Home'])
     expect(screen.getByTestId('location').textContent).toBe('/')
   })
 
@@ -198,7 +208,7 @@ describe('React Router (declarative routes): RequireAuth with redirect-back', ()
     renderDeclarative(client, '/dashboard')
     await screen.findByRole('heading', { name: 'Dashboard of Ada Lovelace' })
     fireEvent.click(screen.getByRole('button', { name: 'Sign out' }))
-    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeDefined()
+    expect(await pageShown('Sign in')).toEqual(['Sign in'])
     // A plain /login: whoever signs in next starts at the home page, not on this user's page.
     expect(screen.getByTestId('location').textContent).toBe('/login')
     expect(server.stats.logouts).toBe(1)
@@ -253,12 +263,12 @@ describe('React Router (data mode): a loader that needs the token', () => {
         </AuthProvider>
       </StrictMode>,
     )
-    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeDefined()
+    expect(await pageShown('Sign in')).toEqual(['Sign in'])
     expect(router.state.location.pathname + router.state.location.search).toBe('/login?next=%2Freport')
     expect(refreshCalls(server)).toBe(1)
 
     await signIn()
-    expect(await screen.findByRole('heading', { name: 'Report for Ada Lovelace' })).toBeDefined()
+    expect(await pageShown('Report for Ada Lovelace')).toEqual(['Report for Ada Lovelace'])
     // StrictMode runs <Navigate>'s effect twice, so the loader may start twice (the first is aborted); every
     // call carried the token.
     const apiCalls = server.requests.filter((r) => r.path === '/api/report')
@@ -281,7 +291,7 @@ describe('React Router (data mode): a loader that needs the token', () => {
         </AuthProvider>
       </StrictMode>,
     )
-    expect(await screen.findByRole('heading', { name: 'Report for Ada Lovelace' })).toBeDefined()
+    expect(await pageShown('Report for Ada Lovelace')).toEqual(['Report for Ada Lovelace'])
     expect(refreshCalls(server)).toBe(1)
     await act(async () => router.dispose())
     stop()

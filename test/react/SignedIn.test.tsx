@@ -29,6 +29,6 @@ it('SignedIn and SignedOut show their children in their state only, neither whil
   expect(container.textContent).toBe('Signed out')
 
   await act(() => client.login({ username: 'ada', password: 'lovelace' }))
-  expect(screen.getByText('Signed in')).toBeTruthy()
+  expect(container.textContent).toBe('Signed in')
   expect(screen.queryByText('Signed out')).toBeNull()
 })

@@ -17,6 +17,9 @@ export function makeClient<User = unknown>(options: AuthClientOptions<User>): Au
 /** Every render goes through StrictMode: double render, effects mounted, unmounted and mounted again. */
 export const renderStrict = (ui: ReactElement) => render(ui, { wrapper: StrictMode })
 
+/** The text of every paragraph on the page, in order: what the user sees of the tests' small components. */
+export const paragraphs = () => Array.from(document.body.querySelectorAll('p'), (p) => p.textContent)
+
 /** Runs the fake clock forward inside act, so every state update it causes is flushed. */
 export const advance = (ms = 0) => act(() => vi.advanceTimersByTimeAsync(ms))
 
