@@ -128,9 +128,12 @@ export interface AuthClientOptions<User = RegisteredUser> {
   requestTimeout?: number
   /**
    * Keep a non-secret "has a session" flag (a boolean, never a token) in localStorage and skip the
-   * initial refresh for visitors who never signed in. The flag is read when the client is created, so with
-   * server rendering the browser's first render can differ from the server's (signed out instead of the
-   * gate): leave it off for server-rendered pages. @default false
+   * initial refresh for visitors who never signed in (or signed out). Without it, every anonymous page load
+   * makes that refresh call and the server refuses it with a 401, which the browser logs in red in the
+   * console (harmless, and no script can hide it); with it, such visitors cost no request and see no gate.
+   * The flag is read when the client is created, so with server rendering the browser's first render can
+   * differ from the server's (signed out instead of the gate): leave it off for server-rendered pages.
+   * @default false
    */
   sessionHint?: boolean
 }

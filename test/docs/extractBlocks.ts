@@ -31,7 +31,9 @@ export function extractBlocks(file: string, markdown: string): DocBlock[] {
     const [, indent = '', lang = '', info = ''] = open
     let end = i + 1
     while (end < lines.length && !new RegExp(`^${indent}\`\`\`\\s*$`).test(lines[end] ?? '')) end += 1
-    const body = lines.slice(i + 1, end).map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
+    const body = lines
+      .slice(i + 1, end)
+      .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
     const start = i
     i = end
     if (lang !== 'ts' && lang !== 'tsx' && lang !== 'typescript') continue

@@ -39,7 +39,11 @@ function compile() {
   const config = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile)
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root)
   // A block without imports is a module too, so two blocks never share top-level names.
-  const options: ts.CompilerOptions = { ...parsed.options, noEmit: true, moduleDetection: ts.ModuleDetectionKind.Force }
+  const options: ts.CompilerOptions = {
+    ...parsed.options,
+    noEmit: true,
+    moduleDetection: ts.ModuleDetectionKind.Force,
+  }
   const host = ts.createCompilerHost(options)
   const getSourceFile = host.getSourceFile
   host.getSourceFile = (fileName, languageVersion, ...rest) => {
@@ -59,7 +63,7 @@ function compile() {
 }
 
 /** The block's diagnostics as `file:line: TSxxxx message`, with lines of the Markdown file. */
-export function diagnosticsOf(program: ts.Program, block: DocBlock): string[] {
+function diagnosticsOf(program: ts.Program, block: DocBlock): string[] {
   const source = program.getSourceFile(virtualPath(block))
   if (!source) return [`${block.file}:${block.line}: the block was not compiled`]
   const preludeLines = block.prelude === '' ? 0 : block.prelude.split('\n').length - 1
@@ -87,13 +91,18 @@ describe('code blocks in the docs', () => {
     expect(checked.filter((block) => block.file === 'docs/recipes.md').length).toBeGreaterThan(5)
   })
 
-  it.each(checked.map((block) => [`${block.file}:${block.line}`, block] as const))('%s compiles', (_, block) => {
-    const found = problems.get(block) ?? ['not compiled']
-    expect(found, found.join('\n')).toEqual([])
-  })
+  it.each(checked.map((block) => [`${block.file}:${block.line}`, block] as const))(
+    '%s compiles',
+    (_, block) => {
+      const found = problems.get(block) ?? ['not compiled']
+      expect(found, found.join('\n')).toEqual([])
+    },
+  )
 
   it.each(
-    blocks.filter((block) => block.source !== null).map((block) => [`${block.file}:${block.line}`, block] as const),
+    blocks
+      .filter((block) => block.source !== null)
+      .map((block) => [`${block.file}:${block.line}`, block] as const),
   )('%s is identical to its source file', (_, block) => {
     const source = readFileSync(join(root, block.source ?? ''), 'utf8')
     expect(block.code, `${block.file}:${block.line} differs from ${block.source}`).toBe(source)
@@ -105,5 +114,4 @@ describe('code blocks in the docs', () => {
     // Rare by design: only blocks for libraries this repository does not install.
     expect(blocks.filter((block) => block.noCheck !== null).length).toBeLessThanOrEqual(8)
   })
-
 })

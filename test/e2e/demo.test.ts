@@ -36,11 +36,14 @@ describe('demo app', () => {
   it('signs in from the login page to the dashboard, which lists the items loaded with the token', async () => {
     const { server, page } = await setup(30)
     const api = recordApiCalls(page)
+    const refreshes = countRequests(page, '/auth/refresh')
     await page.goto(`${server.url}/dashboard`)
-    // Not signed in: the gate, then the guard sends the visitor to the login page.
+    // Never signed in on this browser: no session check (sessionHint), no gate; the guard sends the visitor
+    // to the login page, which will bring them back.
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
-    expect(new URL(page.url()).pathname).toBe('/login')
-    expect(await views(page)).toEqual(['gate', 'login'])
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/login?next=%2Fdashboard')
+    expect(await views(page)).toEqual(['login'])
+    expect(refreshes.count).toBe(0)
 
     await mkdir(resultsDir, { recursive: true })
     await page.screenshot({ path: join(resultsDir, 'e2e-login.png') })
@@ -149,6 +152,8 @@ describe('demo app', () => {
     await page.getByRole('link', { name: 'Sign out', exact: true }).click()
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
     expect(await page.getByRole('status').filter({ hasText: 'You signed out.' }).count()).toBe(1)
+    // A plain login page: whoever signs in next is not sent back to this user's page.
+    expect(new URL(page.url()).search).toBe('')
     expect(server.auth.stats.logouts).toBe(1)
 
     await page.evaluate(() => {
@@ -159,15 +164,17 @@ describe('demo app', () => {
     await waitFor('the guard to send Back to the login page', async () => {
       return new URL(page.url()).pathname === '/login' && (await views(page)).length > 0
     })
+    expect(new URL(page.url()).search).toBe('')
     expect(await views(page)).not.toContain('dashboard')
     expect(api).toEqual([])
 
-    // The server cleared the refresh cookie: a reload finds no session (one refused refresh, no loop).
+    // A reload finds no session: the sign-out cleared the session hint, so the page does not even ask (no
+    // gate, no refresh call); the server cleared the refresh cookie too (security.test.ts checks it).
     const refreshes = countRequests(page, '/auth/refresh')
     await page.reload()
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
-    expect(await views(page)).toEqual(['gate', 'login'])
-    expect(refreshes.count).toBe(1)
+    expect(await views(page)).toEqual(['login'])
+    expect(refreshes.count).toBe(0)
     expect(api).toEqual([])
   })
 })

@@ -1,6 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query'
 import { AuthProvider, SignedIn } from 'react-jwt-session'
-import { authClient, queryClient, RequireAuth, useAuth } from './auth'
+import { authClient, loginUrl, queryClient, RequireAuth, useAuth } from './auth'
 import { Dashboard } from './Dashboard'
 import { LoginPage } from './LoginPage'
 import { LogoutPage } from './LogoutPage'
@@ -18,12 +18,13 @@ function Gate() {
 
 function Routes() {
   const pathname = usePathname()
+  const reason = useAuth((state) => state.reason)
   switch (pathname) {
     case '/login':
       return <LoginPage />
     case '/dashboard':
       return (
-        <RequireAuth fallback={<Redirect to="/login" />}>
+        <RequireAuth fallback={<Redirect to={loginUrl(pathname + window.location.search, reason)} />}>
           <Dashboard />
         </RequireAuth>
       )

@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react'
-import type { SignOutReason } from 'react-jwt-session'
+import { type SignOutReason, safeReturnTo } from 'react-jwt-session'
 import { describeLoginError, describeRefreshError, useLogin, useSession } from './auth'
 import { Redirect } from './router'
 
@@ -12,7 +12,12 @@ const notices: Partial<Record<SignOutReason, string>> = {
 
 export function LoginPage() {
   const { status, reason, error } = useSession()
-  if (status === 'authenticated') return <Redirect to="/dashboard" />
+  // Back to the page the visitor asked for: `next` comes from the URL, so only a path of this origin.
+  if (status === 'authenticated') {
+    return (
+      <Redirect to={safeReturnTo(new URLSearchParams(window.location.search).get('next'), '/dashboard')} />
+    )
+  }
 
   let notice = reason ? (notices[reason] ?? null) : null
   if (reason === 'network' && error) {

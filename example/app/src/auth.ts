@@ -16,7 +16,16 @@ export interface Item {
 }
 
 // Made once, outside React: the endpoints are the defaults (/auth/login, /auth/refresh, …) on this origin.
-export const authClient = createAuthClient<DemoUser>()
+// sessionHint: a visitor who never signed in (or signed out) makes no refresh call on load, so the page shows
+// no gate and the console no red 401 from a refused refresh. Leave it off for server-rendered pages.
+export const authClient = createAuthClient<DemoUser>({ sessionHint: true })
+
+/** Sign-out reasons: whoever signs in next may be someone else, so the login page gets no way back. */
+const SIGNED_OUT = ['logout', 'other-tab', 'idle']
+
+/** Where a signed-out visitor of `path` is sent: the login page, with `next` unless the user signed out. */
+export const loginUrl = (path: string, reason: string | null) =>
+  SIGNED_OUT.includes(reason ?? '') ? '/login' : `/login?next=${encodeURIComponent(path)}`
 
 export const { useAuth, useSession, useLogin, useAuthClient, RequireAuth } = createAuthHooks<DemoUser>()
 
