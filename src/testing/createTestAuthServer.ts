@@ -154,9 +154,10 @@ const abortError = () => new DOMException('The operation was aborted.', 'AbortEr
  * a token exactly as two real tabs would.
  *
  * @example
- * const server = createTestAuthServer({ accessTtl: 60 })
- * const client = createAuthClient({ transport: server.transport })
+ * const server = createTestAuthServer({ accessTtl: 60, routes: { 'GET /api/items': ({ user }) => [user?.name] } })
+ * const client = createTestAuthClient(server) // fetch: server.fetch, apiOrigins: [server.origin]
  * await client.login({ username: 'ada', password: 'lovelace' })
+ * await client.fetch('/api/items') // with the Bearer token, answered by the route
  * expect(server.stats.reuseDetections).toBe(0)
  */
 export function createTestAuthServer(options: TestAuthServerOptions = {}): TestAuthServer {
