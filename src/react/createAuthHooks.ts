@@ -20,7 +20,9 @@ export interface AuthHooks<User = RegisteredUser> {
 
 /**
  * The same hooks, typed once for the app's `User`, so no call site repeats the type parameter. Export them
- * from one module of the app. Nothing new at runtime: these are the package's own hooks.
+ * from one module of the app. Nothing new at runtime: these are the package's own hooks. With the app's types
+ * registered (`declare module 'react-jwt-session' { interface Register { user: MyUser } }`) the package's own
+ * hooks are typed already, and `createAuthHooks()` without a type argument gives the same.
  *
  * @example
  * export const { useAuth, useSession, RequireAuth } = createAuthHooks<MyUser>()
