@@ -1,4 +1,4 @@
-import { AuthError } from './AuthError'
+import { AuthError, isAuthError } from './AuthError'
 import { decodeToken } from './decodeToken'
 import type { AuthState, JwtPayload, ParsedTokenResponse, Session, TokenResponse } from './types'
 
@@ -72,7 +72,7 @@ export function createSession<User>(
   try {
     parsed = parse(body)
   } catch (error) {
-    if (error instanceof AuthError) throw error
+    if (isAuthError(error)) throw error
     throw new AuthError('bad_response', 'parseTokenResponse threw on the server answer.', { cause: error })
   }
   if (parsed === null || typeof parsed !== 'object' || typeof parsed.accessToken !== 'string') {
@@ -85,7 +85,7 @@ export function createSession<User>(
     user = getUser ? getUser(claims, body) : ((parsed.user ?? userFromClaims(claims)) as User)
   } catch (error) {
     // Otherwise the client would report the app's own getUser failure as "server unreachable".
-    if (error instanceof AuthError) throw error
+    if (isAuthError(error)) throw error
     throw new AuthError('bad_response', 'getUser threw on the server answer.', { cause: error })
   }
   return { accessToken: parsed.accessToken, expiresAt, lifetime, claims, user }

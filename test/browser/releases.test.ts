@@ -20,9 +20,13 @@ import {
 // token `token`, not `accessToken`), as a later release that reshapes a message would. Against the reference
 // server (strict refresh-token rotation, a replayed token revokes the session and is counted), tokens living 3 s.
 //
-// Controls built the same way show each guard matters: this release with the version check removed adopts the
-// next release's session messages and loses its token; a next release that renamed the refresh lock replays
-// the refresh token when both tabs renew at once.
+// Controls built the same way show each guard matters: this release with the version check removed takes the
+// next release's session messages and ends up with the claims of one token and the bytes of another; a next
+// release that renamed the refresh lock replays the refresh token when both tabs renew at once.
+//
+// Across versions no session is handed over (that is what ignoring a message means), so each release's tab
+// keeps a session of its own and renews it itself: one refresh per token lifetime for each of the two
+// tokens, serialized by the shared lock.
 
 const ttl = 3 // s
 const lifetime = ttl * 1000
@@ -284,7 +288,7 @@ describe('tabs of two releases side by side', () => {
 })
 
 describe('controls: each guard matters', () => {
-  it('this release without the version check adopts the next release’s session and loses its token', async () => {
+  it('this release without the version check takes the next release’s session: its claims and token no longer match', async () => {
     await setup('next', 'unguarded')
     // The steps of the first test above, with A on this release built without the version check.
     const { a, b, signedIn } = await twoReleases('next', { build: 'unguarded' })

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
-import { AuthError, isAuthError } from 'react-jwt-session/core'
+import { AuthError, isAuthError, parseTokenResponse } from 'react-jwt-session/core'
 import { createTestToken } from 'react-jwt-session/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSession } from '../../src/core/createSession'
 import { toAuthError } from '../../src/core/httpTransport'
 
 type Core = typeof import('react-jwt-session/core')
@@ -110,6 +111,27 @@ describe('isAuthError across copies of the package', () => {
     for (const check of [isAuthError, esmCopy.isAuthError, cjsCopy.isAuthError]) {
       expect(lookalikes.map((value) => check(value))).toEqual(lookalikes.map(() => false))
     }
+  })
+
+  it("parseTokenResponse or getUser throwing another copy's AuthError keeps its code", () => {
+    const foreign = new esmCopy.AuthError('bad_token', 'Not a token this app accepts.')
+    const fail = () => {
+      throw foreign
+    }
+    const body = { access_token: createTestToken({ sub: 'user-ada' }, { expiresIn: 60 }), expires_in: 60 }
+    expect(() => createSession(body, Date.now(), fail, undefined)).toThrow(foreign)
+    expect(() => createSession(body, Date.now(), parseTokenResponse, fail)).toThrow(foreign)
+    // Control: any other throw is reported as a bad response.
+    expect(() =>
+      createSession(
+        body,
+        Date.now(),
+        () => {
+          throw new Error('x')
+        },
+        undefined,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'bad_response' }))
   })
 
   it("a transport that throws another copy's AuthError keeps its code (not turned into a network error)", () => {
