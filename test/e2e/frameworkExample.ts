@@ -10,7 +10,7 @@ import { JWT_SHAPE, launchChromium, scanForTokens, waitFor } from './support'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const JWT_ALL = new RegExp(JWT_SHAPE.source, 'g')
 
-interface Example {
+export interface Example {
   url: string
   stop(): Promise<void>
 }
@@ -19,10 +19,17 @@ interface Example {
  * Runs `node <script>` on a free port and waits for the line with its URL. The script builds the example
  * first when its sources changed, which takes minutes for Next.js on a small machine.
  */
-function startExample(script: string): Promise<Example> {
+export function startExample(script: string, env: Record<string, string> = {}): Promise<Example> {
   const child: ChildProcess = spawn(process.execPath, [script], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: '0', RJS_LOG: '0', NEXT_TELEMETRY_DISABLED: '1' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: '0',
+      RJS_LOG: '0',
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const output: string[] = []
