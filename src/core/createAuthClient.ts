@@ -1,5 +1,7 @@
 import { createStore } from 'zustand/vanilla'
 import { AuthError } from './AuthError'
+import { validToken, whenSettled } from './accessToken'
+import { createAuthRequest } from './authRequest'
 import { initialState, restoreFailed, signedOut, subjectOf, unrestored } from './authState'
 import { createAuthFetch } from './createAuthFetch'
 import { createEmitter } from './createEmitter'
@@ -10,7 +12,7 @@ import { createRenewalTimer } from './renewalTimer'
 import { resolveOptions } from './resolveOptions'
 import { createSingleFlight } from './singleFlight'
 import { createTabChannel } from './tabChannel'
-import { type Cancel, noop, withTimeout } from './timers'
+import { type Cancel, noop } from './timers'
 import type {
   AuthClient,
   AuthClientOptions,
@@ -46,9 +48,9 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
   const put = <K extends 'refreshing' | 'refreshAt'>(key: K, value: AuthState<User>[K]) => {
     if (get()[key] !== value) set({ [key]: value } as Partial<AuthState<User>>)
   }
-  const { run, stale, drop, generation } = createSingleFlight<Session<User> | null>((busy) =>
-    put('refreshing', busy),
-  )
+  const flight = createSingleFlight<Session<User> | null>((busy) => put('refreshing', busy))
+  const { run, stale, drop, generation } = flight
+  const call = createAuthRequest(requestTimeout, now, flight, (event) => emit('request', event))
   const { arm, retry } = createRenewalTimer(
     now,
     () => background(),
@@ -198,23 +200,6 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
   const locked = <T>(task: () => Promise<T>): Promise<T> =>
     channel === null ? task() : withRefreshLock(channel, requestTimeout, task)
 
-  /** One auth request, bounded by `requestTimeout` and reported as a `request` event when it settles. */
-  async function call<T>(kind: 'login' | 'refresh' | 'logout', task: (signal: AbortSignal) => Promise<T>) {
-    const gen = generation()
-    const started = now()
-    const report = (outcome: AuthEventMap['request']['outcome'], error: AuthError | null = null) =>
-      emit('request', { kind, outcome: stale(gen) ? 'dropped' : outcome, duration: now() - started, error })
-    try {
-      const result = await withTimeout(task, requestTimeout, () => new AuthError('timeout'))
-      report('ok')
-      return result
-    } catch (thrown) {
-      const error = toAuthError(thrown, kind)
-      report(isRefusal(error) ? 'refused' : 'failed', error)
-      throw error
-    }
-  }
-
   function start(): () => void {
     if (destroyed) {
       if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
@@ -301,35 +286,9 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     }
   }
 
-  const settled = () =>
-    new Promise<void>((resolve) => {
-      const check = () => {
-        if (get().status === 'loading') return
-        unsubscribe()
-        resolve()
-      }
-      const unsubscribe = store.subscribe(check)
-      check()
-    })
-
   async function getAccessToken({ minValidity }: GetAccessTokenOptions = {}): Promise<string | null> {
-    // Waits out the restore (a destroyed client is never left loading, so this always ends).
-    if (started) await settled()
-    const session = destroyed ? null : currentSession()
-    if (session === null) return null
-    const remaining = session.expiresAt - now()
-    if (remaining > (minValidity ?? margin())) return session.accessToken
-    const { error } = get()
-    // The server is unreachable and a retry is scheduled: use the token while it lasts, else say why.
-    if (error !== null && remaining <= 0) throw error
-    try {
-      return error !== null ? session.accessToken : ((await refresh())?.accessToken ?? null)
-    } catch (error) {
-      // The renewal failed but the token still lasts a while: better than no token.
-      const current = currentSession()
-      if (current && current.expiresAt > now()) return current.accessToken
-      throw error
-    }
+    if (started) await whenSettled(store)
+    return destroyed ? null : validToken(get, now, minValidity ?? margin(), refresh)
   }
 
   function destroy() {
