@@ -1,48 +1,34 @@
 import { createStore } from 'zustand/vanilla'
 import { AuthError } from './AuthError'
+import { validToken, whenSettled } from './accessToken'
+import { createAuthRequest } from './authRequest'
+import { initialState, restoreFailed, signedOut, subjectOf, unrestored } from './authState'
 import { createAuthFetch } from './createAuthFetch'
-import { createSession, deepEqual, type SessionWithLifetime, sessionOf } from './createSession'
-import {
-  openTabSync,
-  type SharedSession,
-  safeLocalStorage,
-  type TabMessage,
-  type TabSync,
-  withRefreshLock,
-} from './crossTab'
-import { createHttpTransport, defaultEndpoints, isRefusal, isRevocation, toAuthError } from './httpTransport'
-import { parseTokenResponse as parseTokenResponseDefault } from './parseTokenResponse'
-import { backoffDelay, type Cancel, noop, scheduleAt, withTimeout } from './timers'
+import { createEmitter } from './createEmitter'
+import { deepEqual, type SessionWithLifetime, sessionOf } from './createSession'
+import { randomId, type SharedSession, withRefreshLock } from './crossTab'
+import { isRefusal, toAuthError } from './httpTransport'
+import { createRenewalTimer } from './renewalTimer'
+import { renewSession } from './renewSession'
+import { resolveOptions } from './resolveOptions'
+import { createSingleFlight } from './singleFlight'
+import { createTabChannel } from './tabChannel'
+import { type Cancel, noop } from './timers'
 import type {
   AuthClient,
   AuthClientOptions,
+  AuthEventMap,
   AuthState,
   Credentials,
   GetAccessTokenOptions,
-  JwtPayload,
+  LogoutOptions,
   RegisteredCredentials,
   RegisteredUser,
   Session,
   SignOutReason,
-  TokenResponse,
 } from './types'
+import { listenForWakeUp } from './wakeUp'
 import { warnOnce } from './warnOnce'
-
-/** How long a new tab waits for an open tab to hand over the session before it calls the server. */
-export const HANDOFF_WAIT = 100
-
-const signedOut = <User>(reason: SignOutReason | null, error: AuthError | null = null): AuthState<User> => ({
-  status: 'unauthenticated',
-  user: null,
-  claims: null,
-  accessToken: null,
-  expiresAt: null,
-  refreshing: false,
-  error,
-  reason,
-})
-
-const subjectOf = (claims: JwtPayload | null) => claims?.sub
 
 /**
  * Creates the auth client: the session store, the silent refresh, the cross-tab sync and `client.fetch`.
@@ -55,361 +41,150 @@ const subjectOf = (claims: JwtPayload | null) => claims?.sub
 export function createAuthClient<User = RegisteredUser>(
   options: AuthClientOptions<User> = {},
 ): AuthClient<User> {
-  const now = options.now ?? Date.now
-  const requestTimeout = options.requestTimeout ?? 10_000
-  const parse = options.parseTokenResponse ?? parseTokenResponseDefault
-  const getFetch = (): typeof fetch => options.fetch ?? globalThis.fetch
-  const transport =
-    options.transport ??
-    createHttpTransport({ endpoints: { ...defaultEndpoints, ...options.endpoints }, getFetch })
-  const channelName =
-    options.crossTab === false
-      ? null
-      : ((typeof options.crossTab === 'object' ? options.crossTab.name : undefined) ?? 'react-jwt-session')
-  const hintKey = `${channelName ?? 'react-jwt-session'}:has-session`
-
-  const makeSession = (body: TokenResponse) => createSession<User>(body, now(), parse, options.getUser)
-
-  let lifetime = 0
-  let initial: AuthState<User> = { ...signedOut<User>(null), status: 'loading' }
-  if (options.initialSession) {
-    try {
-      const session = makeSession(options.initialSession)
-      lifetime = session.lifetime
-      initial = { ...initial, ...sessionFields(session), status: 'authenticated' }
-    } catch (error) {
-      // Each warning is gated here, not only inside warnOnce, so production bundles drop its text.
-      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
-        warnOnce(`initialSession was not used: ${(error as Error).message}`)
-      }
-    }
-  } else if (options.sessionHint && readHint() === false) {
-    initial = signedOut('no-session')
-  }
+  const { now, transport, channel, makeSession, writeHint, requestTimeout, ...config } =
+    resolveOptions(options)
+  const { on, emit } = createEmitter<AuthEventMap<User>>()
+  const tabId = randomId()
+  let [initial, lifetime] = initialState(options.initialSession, makeSession, config.hasSession())
   const store = createStore<AuthState<User>>()(() => initial)
   const get = store.getState
   const set = (partial: Partial<AuthState<User>>) => store.setState(partial)
+  /** `refreshing` and `refreshAt` follow the flight and the timer; written only when they change. */
+  const put = <K extends 'refreshing' | 'refreshAt'>(key: K, value: AuthState<User>[K]) => {
+    if (get()[key] !== value) set({ [key]: value } as Partial<AuthState<User>>)
+  }
+  const flight = createSingleFlight<Session<User> | null>((busy) => put('refreshing', busy))
+  const { run, stale, drop, generation } = flight
+  const call = createAuthRequest(requestTimeout, now, flight, (event) => emit('request', event))
+  const { arm, retry } = createRenewalTimer(
+    now,
+    () => background(),
+    (at) => put('refreshAt', at),
+  )
+  const tabs = createTabChannel<User>(channel, tabId, {
+    emit,
+    shared: () => {
+      const session = currentSession()
+      // With its lifetime, so the other tab schedules the same renewal.
+      return session && session.expiresAt > now() ? { ...session, lifetime } : null
+    },
+    onSession: adoptShared,
+    onLogout: (reason) => {
+      if (get().status === 'authenticated' || unrestored(get())) signOut(reason)
+    },
+    onSignin: () => {
+      if (get().status !== 'authenticated') background()
+    },
+  })
 
-  // Bumped whenever the session is dropped or replaced: a result that arrives for an older generation is
-  // thrown away (refresh rule 5), so a refresh that races a logout can never bring the session back.
-  let generation = 0
-  let inflight: Promise<Session<User> | null> | null = null
-  let restoring = false
   let mounts = 0
+  let started = false
   let destroyed = false
-  let attempt = 0
-  let cancelTimer: Cancel = noop
   let stopListening: Cancel = noop
-  let sync: TabSync<User> | null = null
-  let handoff: ((session: SharedSession<User> | null) => void) | null = null
-  // The other tabs this one has heard from, and who answered its last question (see askForFresher).
-  const peers = new Set<string>()
-  let onAnswer: ((session: SharedSession<User>, from: string) => void) | null = null
-
-  function readHint(): boolean | undefined {
-    const value = safeLocalStorage()?.getItem(hintKey)
-    return value === null || value === undefined ? false : value === '1'
-  }
-  function writeHint(hasSession: boolean) {
-    if (!options.sessionHint) return
-    try {
-      if (hasSession) safeLocalStorage()?.setItem(hintKey, '1')
-      else safeLocalStorage()?.removeItem(hintKey)
-    } catch {
-      // Storage blocked: the next visit just makes the refresh call.
-    }
-  }
-
-  // The session as store fields: the lifetime is this client's business, not part of the state.
-  function sessionFields({ lifetime, ...fields }: SessionWithLifetime<User>): Session<User> {
-    return fields
-  }
 
   const currentSession = () => sessionOf(get())
-
-  /** The session as another tab receives it: with its lifetime, so that tab schedules the same renewal. */
-  function sharedSession(): SharedSession<User> | null {
-    const session = currentSession()
-    return session && { ...session, lifetime }
-  }
-
-  function margin(): number {
-    const wanted = options.refreshMargin ?? Math.min(60_000, lifetime * 0.2)
-    // A margin as long as the token would refresh in a loop; never renew more often than every half lifetime.
-    if (wanted > lifetime / 2) {
-      if (
-        options.refreshMargin !== undefined &&
-        typeof process !== 'undefined' &&
-        process.env.NODE_ENV !== 'production'
-      ) {
-        warnOnce(
-          `refreshMargin (${options.refreshMargin} ms) is more than half the token lifetime (${lifetime} ms); using half the lifetime.`,
-        )
-      }
-      return lifetime / 2
-    }
-    return Math.max(0, wanted)
-  }
-
+  const margin = () => config.margin(lifetime)
   const isDue = (s: AuthState<User>) => s.expiresAt !== null && s.expiresAt - now() <= margin()
+  /** When the renewal of a token expiring at `expiresAt` is due; null while the client is not running. */
+  const renewalAt = (expiresAt: number | null) => (mounts && expiresAt !== null ? expiresAt - margin() : null)
+  const schedule = () => arm(get().status === 'authenticated' ? renewalAt(get().expiresAt) : null)
+  const background = () => void refresh().catch(noop)
 
-  function dropInflight() {
-    generation += 1
-    inflight = null
-  }
+  // The named transitions: every store write but `refreshing` and `refreshAt` goes through these three.
 
-  // --- timers ---------------------------------------------------------------------------------------------
-
-  /** One renewal timer at a time: whatever is armed next replaces (and cancels) the previous one. */
-  function replaceTimer(next: Cancel = noop) {
-    cancelTimer()
-    cancelTimer = next
-  }
-
-  function schedule() {
-    const s = get()
-    if (mounts === 0 || destroyed || s.status !== 'authenticated' || s.expiresAt === null) replaceTimer()
-    else replaceTimer(scheduleAt(s.expiresAt - margin(), now, background))
-  }
-
-  function scheduleRetry() {
-    if (mounts === 0 || destroyed) return replaceTimer()
-    replaceTimer(scheduleAt(now() + backoffDelay(attempt), now, background))
-    attempt += 1
-  }
-
-  function background() {
-    refresh().catch(noop)
-  }
-
-  // --- state transitions ----------------------------------------------------------------------------------
-
-  function adopt(session: SessionWithLifetime<User> | SharedSession<User>, source: 'local' | 'tab') {
+  /**
+   * Signed in with `session`: `from` says whether this tab got it from the server or another tab, `cause`
+   * whether it is a sign-in (login, `setSession`) or a renewal (the restore at start included).
+   */
+  function adopt(
+    session: SessionWithLifetime<User> | SharedSession<User>,
+    from: 'local' | 'tab',
+    cause: 'signin' | 'refresh',
+  ) {
     const previous = get()
-    if (previous.status === 'authenticated' && subjectOf(previous.claims) !== subjectOf(session.claims)) {
+    let signedIn = previous.status === 'authenticated'
+    if (signedIn && subjectOf(previous.claims) !== subjectOf(session.claims)) {
       // Another user: drop the old one completely (and so its query cache) before adopting the new one.
-      dropInflight()
-      store.setState(signedOut(source === 'tab' ? 'other-tab' : 'logout'))
+      signOut(from === 'tab' ? 'other-tab' : 'logout')
+      signedIn = false
     }
-    lifetime = session.lifetime
-    attempt = 0
-    const kept = get().user
+    const { lifetime: ms, ...fields } = session
+    lifetime = ms
     set({
+      ...fields,
       status: 'authenticated',
-      ...sessionFields(session),
       // Structural sharing: a silent refresh does not change `user`, so its readers do not re-render.
-      user: kept !== null && deepEqual(kept, session.user) ? kept : session.user,
+      user: previous.user !== null && deepEqual(previous.user, session.user) ? previous.user : session.user,
+      refreshAt: renewalAt(session.expiresAt),
       error: null,
       reason: null,
     })
     writeHint(true)
     schedule()
-  }
-
-  // Called right after `adopt`, so the store holds the session (with the kept `user` object).
-  function share(cause: 'signin' | 'refresh') {
-    const session = sharedSession()
-    if (session) sync?.post({ type: 'session', cause, session })
-  }
-
-  function signOut(reason: SignOutReason, error: AuthError | null, tellOtherTabs: boolean) {
-    dropInflight()
-    attempt = 0
-    replaceTimer()
-    store.setState(signedOut(reason, error))
-    writeHint(false)
-    if (tellOtherTabs) sync?.post({ type: 'logout' })
-  }
-
-  function call<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return withTimeout(task, requestTimeout, () => new AuthError('timeout'))
-  }
-
-  // --- refresh ----------------------------------------------------------------------------------------------
-
-  function refresh(): Promise<Session<User> | null> {
-    if (destroyed) return Promise.resolve(null)
-    if (inflight) return inflight
-    const run = renew()
-    inflight = run
-    if (!get().refreshing) set({ refreshing: true })
-    const settle = () => {
-      if (inflight !== run) return
-      inflight = null
-      if (get().refreshing) set({ refreshing: false })
-    }
-    run.then(settle, settle)
-    return run
-  }
-
-  async function renew(): Promise<Session<User> | null> {
-    const gen = generation
-    const meant = get().accessToken
-    const initialCall = get().status === 'loading'
-    try {
-      return await locked(async () => {
-        // Another tab renewed while this one waited for the lock: use its token, do not replay the cookie.
-        const renewedElsewhere = () => {
-          const s = get()
-          return s.accessToken !== null && s.accessToken !== meant && !isDue(s)
-        }
-        if (gen !== generation || renewedElsewhere()) return currentSession()
-        await askForFresher()
-        if (gen !== generation || renewedElsewhere()) return currentSession()
-        const body = await call((signal) => transport.refresh({ signal }))
-        if (gen !== generation) return currentSession()
-        adopt(makeSession(body), 'local')
-        // Shared while still holding the lock, so the next tab to take it already has the new token.
-        share('refresh')
-        return currentSession()
+    const current = currentSession() as Session<User>
+    const local = from === 'local'
+    if (local && cause === 'signin') emit('signin', { session: current, source: 'this-tab' })
+    else if (signedIn) emit('refresh', { session: current, source: local ? 'this-tab' : 'other-tab' })
+    else
+      emit('signin', {
+        session: current,
+        source: cause === 'refresh' && unrestored(previous) ? 'restore' : 'other-tab',
       })
-    } catch (thrown) {
-      const error = toAuthError(thrown, 'refresh')
-      if (gen !== generation || destroyed) return currentSession()
-      if (isRefusal(error)) {
-        if (get().status === 'authenticated') {
-          signOut(isRevocation(error) ? 'revoked' : 'expired', error, true)
-        } else if (initialCall || get().reason === 'network') {
-          // A refused *initial* refresh means there was no session to restore: not an error.
-          signOut('no-session', null, false)
-        }
-        return null
-      }
-      // Network, timeout, 5xx, 408, 429, malformed answer: keep the session and retry with backoff.
-      set(initialCall ? signedOut<User>('network', error) : { error })
-      scheduleRetry()
-      throw error
-    }
   }
 
-  function locked<T>(task: () => Promise<T>): Promise<T> {
-    return channelName === null ? task() : withRefreshLock(channelName, requestTimeout, task)
+  /** Signed out: whatever is in flight is dropped, and (`tell`) the other tabs follow. */
+  function signOut(reason: SignOutReason, error: AuthError | null = null, tell = false) {
+    const s = get()
+    // A first visit finding no session, or a loading client, was never signed in: not a sign-out.
+    const was = s.status === 'authenticated' || (s.status !== 'loading' && s.reason === 'network')
+    drop()
+    set(signedOut(reason, error))
+    arm(null)
+    writeHint(false)
+    if (tell) tabs.post(reason === 'idle' ? { type: 'logout', reason } : { type: 'logout' })
+    if (was && reason !== 'no-session') emit('signout', { reason, error })
+    if (error) emit('error', { error })
   }
 
-  // --- cross-tab ----------------------------------------------------------------------------------------------
-
-  function onTabMessage(message: TabMessage<User>) {
-    if (destroyed) return
-    if (sync?.kind === 'broadcast') peers.add(message.from)
-    switch (message.type) {
-      case 'logout':
-        if (get().status !== 'unauthenticated' || get().reason === 'network')
-          signOut('other-tab', null, false)
-        return
-      case 'session':
-        adoptShared(message.session, message.cause)
-        return
-      case 'signin':
-        // Storage fallback: no token travels, so this tab renews with the (shared) cookie itself.
-        if (get().status !== 'authenticated') background()
-        return
-      case 'ask': {
-        const session = sharedSession()
-        if (session && session.expiresAt > now()) sync?.post({ type: 'answer', to: message.from, session })
-        return
-      }
-      case 'answer':
-        if (sync && message.to === sync.id) (handoff ?? onAnswer)?.(message.session, message.from)
-        return
-    }
+  /** A passing failure: the session (if any) is kept and `error` says why; `partial` is a failed restore. */
+  function fail(error: AuthError, partial?: AuthState<User>) {
+    set({ ...partial, error })
+    emit('error', { error })
   }
 
   function adoptShared(session: SharedSession<User>, cause: 'signin' | 'refresh') {
     const s = get()
-    if (session.expiresAt <= now()) return
-    const sameUser = subjectOf(s.claims) === subjectOf(session.claims)
-    // A renewal only continues a session this tab holds or is still restoring. One that reaches a tab signed
-    // out, or holding another user, is a refresh that raced a logout or a sign-in elsewhere (refresh rule 5).
-    const restoring = s.status === 'loading' || (s.status === 'unauthenticated' && s.reason === 'network')
-    if (cause === 'refresh' && !restoring && !(s.status === 'authenticated' && sameUser)) return
-    if (s.status === 'authenticated' && sameUser && s.expiresAt !== null && s.expiresAt >= session.expiresAt)
-      return
-    adopt(session, 'tab')
+    const sameUser = s.status === 'authenticated' && subjectOf(s.claims) === subjectOf(session.claims)
+    // A renewal only continues a session this tab holds or is still restoring; one that reaches a tab signed
+    // out, or holding another user, raced a logout or a sign-in elsewhere (refresh rule 5). Never go back.
+    if (session.expiresAt <= now() || (cause === 'refresh' && !sameUser && !unrestored(s))) return
+    if (!sameUser || (s.expiresAt as number) < session.expiresAt) adopt(session, 'tab', cause)
   }
 
-  function askOpenTabs(): Promise<SharedSession<User> | null> {
-    const channel = sync
-    if (channel?.kind !== 'broadcast') return Promise.resolve(null)
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => answer(null), HANDOFF_WAIT)
-      const answer = (session: SharedSession<User> | null) => {
-        clearTimeout(timer)
-        handoff = null
-        resolve(session)
-      }
-      handoff = answer
-      channel.post({ type: 'ask' })
+  function refresh(): Promise<Session<User> | null> {
+    return destroyed ? Promise.resolve(null) : run(renew)
+  }
+
+  const renew = (gen: number) =>
+    renewSession<User>({
+      get,
+      stale: () => stale(gen),
+      isDue,
+      locked,
+      askTabs: () => tabs.ask(false),
+      request: () => call('refresh', (signal) => transport.refresh({ signal }).then(makeSession)),
+      adopt: (session) => {
+        adopt(session, 'local', 'refresh')
+        tabs.post({ type: 'session', cause: 'refresh', session })
+      },
+      signOut,
+      fail,
+      retry: () => mounts && retry(),
+      destroyed: () => destroyed,
     })
-  }
 
-  /**
-   * Called holding the lock with the token this tab meant to renew. The tab that renewed before shared its
-   * session before releasing the lock, but that message and the lock grant travel separately and the grant
-   * can win: by a task, or by seconds for a tab thawed from a freeze. So ask the tabs this one knows; one
-   * sender's messages stay in order, so a fresher session lands before its sender's answer. Ends when every
-   * known tab has answered, or after HANDOFF_WAIT; the silent ones are not waited for again until they speak.
-   */
-  function askForFresher(): Promise<void> {
-    const channel = sync
-    if (channel?.kind !== 'broadcast' || !peers.size) return Promise.resolve()
-    const waiting = new Set(peers)
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        onAnswer = null
-        for (const id of waiting) peers.delete(id)
-        resolve()
-      }
-      const timer = setTimeout(done, HANDOFF_WAIT)
-      onAnswer = (session, from) => {
-        adoptShared(session, 'refresh')
-        waiting.delete(from)
-        if (!waiting.size) done()
-      }
-      channel.post({ type: 'ask' })
-    })
-  }
-
-  async function restore() {
-    if (get().status !== 'loading') return
-    const gen = generation
-    const handed = await askOpenTabs()
-    // A login (or a session from another tab) got there first: restoring now would overwrite it.
-    if (destroyed || gen !== generation || get().status !== 'loading') return
-    if (handed && handed.expiresAt > now()) {
-      adopt(handed, 'tab')
-      return
-    }
-    await refresh().catch(noop)
-  }
-
-  // --- lifecycle ------------------------------------------------------------------------------------------------
-
-  function listen(): Cancel {
-    if (typeof window === 'undefined') return noop
-    const recheck = () => {
-      const s = get()
-      if (s.status === 'authenticated' ? isDue(s) : s.reason === 'network') background()
-    }
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') recheck()
-    }
-    const onOnline = () => {
-      const s = get()
-      if (s.error !== null || s.reason === 'network' || (s.status === 'authenticated' && isDue(s)))
-        background()
-    }
-    const listeners: [EventTarget, string, () => void][] = [
-      [window, 'focus', recheck],
-      [window, 'pageshow', recheck],
-      [window, 'online', onOnline],
-      [document, 'visibilitychange', onVisible],
-    ]
-    for (const [target, type, listener] of listeners) target.addEventListener(type, listener)
-    return () => {
-      for (const [target, type, listener] of listeners) target.removeEventListener(type, listener)
-    }
-  }
+  const locked = <T>(task: () => Promise<T>): Promise<T> =>
+    channel === null ? task() : withRefreshLock(channel, requestTimeout, task)
 
   function start(): () => void {
     if (destroyed) {
@@ -420,16 +195,17 @@ export function createAuthClient<User = RegisteredUser>(
     }
     mounts += 1
     if (mounts === 1) {
-      stopListening = listen()
-      if (channelName !== null) sync = openTabSync<User>(channelName, onTabMessage)
-      // Restarted while still waiting for a hand-off (StrictMode unmounts and mounts again at once): the old
-      // channel is closed, so ask again on the new one; the original wait still bounds it.
-      if (handoff) sync?.post({ type: 'ask' })
-      if (get().error !== null) scheduleRetry()
+      stopListening = listenForWakeUp((online) => {
+        const s = get()
+        if (s.status === 'authenticated' ? isDue(s) || (online && s.error !== null) : restoreFailed(s))
+          background()
+      })
+      tabs.open()
+      if (get().error !== null) retry()
       else schedule()
     }
-    if (!restoring) {
-      restoring = true
+    if (!started) {
+      started = true
       void restore()
     }
     let stopped = false
@@ -437,127 +213,101 @@ export function createAuthClient<User = RegisteredUser>(
       if (stopped) return
       stopped = true
       mounts -= 1
-      if (mounts === 0) stop()
+      if (!mounts) stop()
     }
   }
 
-  function stop() {
-    replaceTimer()
-    stopListening()
-    stopListening = noop
-    sync?.close()
-    sync = null
+  async function restore() {
+    if (get().status !== 'loading') return
+    const gen = generation()
+    // A new tab first asks the open tabs; it calls the server only if none hands the session over.
+    await tabs.ask(true)
+    if (!destroyed && !stale(gen) && get().status === 'loading') await refresh().catch(noop)
   }
 
-  // --- public actions -------------------------------------------------------------------------------------------
+  function stop() {
+    arm(null)
+    stopListening()
+    stopListening = noop
+    tabs.close()
+  }
 
   async function login(credentials: RegisteredCredentials): Promise<Session<User>> {
     if (destroyed) throw new AuthError('network', 'The auth client was destroyed.')
     // A login supersedes whatever refresh is in flight (it may carry the previous user's cookie).
-    dropInflight()
-    const gen = generation
+    drop()
+    const gen = generation()
     try {
       // Under the refresh lock: a renewal still in flight in any tab would otherwise land after the login
       // and leave the previous user's refresh cookie behind the new user's session.
-      const body = await locked(() =>
-        call((signal) => transport.login(credentials as Credentials, { signal })),
+      const session = await locked(() =>
+        call('login', (signal) => transport.login(credentials as Credentials, { signal }).then(makeSession)),
       )
-      if (gen !== generation)
-        throw new AuthError('session_expired', 'Signed out while the login was in flight.')
-      adopt(makeSession(body), 'local')
-      share('signin')
-      return currentSession() as Session<User>
+      if (stale(gen)) throw new AuthError('session_expired', 'Signed out while the login was in flight.')
+      return signIn(session)
     } catch (thrown) {
       // The login call's own 401 means wrong credentials, never "refresh and retry".
-      const error = toAuthError(thrown, 'login')
-      if (get().status === 'loading' && gen === generation) set(signedOut('no-session'))
-      throw error
+      if (get().status === 'loading' && !stale(gen)) signOut('no-session')
+      throw toAuthError(thrown, 'login')
     }
   }
 
-  function setSession(tokenResponse: TokenResponse): Session<User> {
-    const session = makeSession(tokenResponse)
-    dropInflight()
-    adopt(session, 'local')
-    share('signin')
+  function signIn(session: SessionWithLifetime<User>): Session<User> {
+    drop()
+    adopt(session, 'local', 'signin')
+    tabs.post({ type: 'session', cause: 'signin', session })
     return currentSession() as Session<User>
   }
 
-  async function logout({ everywhere = false }: { everywhere?: boolean } = {}): Promise<void> {
+  async function logout({ everywhere = false, reason = 'logout' }: LogoutOptions = {}): Promise<void> {
     // Memory first, synchronously: whatever the network does next, this tab is signed out now.
-    signOut('logout', null, true)
+    signOut(reason, null, true)
     if (destroyed) return
-    const gen = generation
+    const gen = generation()
     try {
-      await call((signal) => transport.logout({ everywhere }, { signal }))
-    } catch (thrown) {
-      const error = toAuthError(thrown, 'logout')
+      await call('logout', (signal) => transport.logout({ everywhere }, { signal }))
+    } catch (error) {
       // A 4xx means there was no server session left to end; only an unreachable server is worth reporting.
-      if (!isRefusal(error) && gen === generation && get().status === 'unauthenticated') set({ error })
+      if (!isRefusal(error as AuthError) && !stale(gen)) fail(error as AuthError)
     }
-  }
-
-  function settled(): Promise<void> {
-    if (get().status !== 'loading' || !restoring) return Promise.resolve()
-    return new Promise((resolve) => {
-      const unsubscribe = store.subscribe((s) => {
-        if (s.status !== 'loading') {
-          unsubscribe()
-          resolve()
-        }
-      })
-    })
   }
 
   async function getAccessToken({ minValidity }: GetAccessTokenOptions = {}): Promise<string | null> {
-    await settled()
-    const session = destroyed ? null : currentSession()
-    if (session === null) return null
-    const remaining = session.expiresAt - now()
-    if (remaining > (minValidity ?? margin())) return session.accessToken
-    const { error } = get()
-    if (error !== null) {
-      // The server is unreachable and a retry is scheduled: use the token while it lasts, else say why.
-      if (remaining > 0) return session.accessToken
-      throw error
-    }
-    try {
-      return (await refresh())?.accessToken ?? null
-    } catch (error) {
-      // The renewal failed but the token still lasts a while: better than no token.
-      const current = currentSession()
-      if (current && current.expiresAt > now()) return current.accessToken
-      throw error
-    }
+    if (started) await whenSettled(store)
+    return destroyed ? null : validToken(get, now, minValidity ?? margin(), refresh)
   }
 
   function destroy() {
     if (destroyed) return
     destroyed = true
-    dropInflight()
+    drop()
     mounts = 0
     stop()
-    handoff?.(null)
+    tabs.end()
+    // Terminal: a client destroyed before its session was restored ends signed out (no reason), so every
+    // pending and later getAccessToken()/fetch() settles instead of waiting for a restore that never comes.
+    if (get().status === 'loading') set(signedOut(null))
   }
 
-  const client: AuthClient<User> = {
+  return {
     store,
     getState: get,
     subscribe: store.subscribe,
     start,
     login,
-    setSession,
+    setSession: (tokenResponse) => signIn(makeSession(tokenResponse)),
     logout,
     refresh,
     getAccessToken,
     fetch: createAuthFetch({
-      getFetch,
+      getFetch: config.getFetch,
       getState: get,
       getAccessToken: () => getAccessToken(),
       refresh,
-      apiOrigins: options.apiOrigins ?? [],
+      apiOrigins: config.apiOrigins,
     }),
+    on,
+    getTabInfo: () => ({ id: tabId, kind: tabs.kind() }),
     destroy,
   }
-  return client
 }

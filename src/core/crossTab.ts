@@ -16,7 +16,8 @@ export type TabMessage<User = unknown> =
    * former, so a renewal that raced a logout cannot sign it back in.
    */
   | { type: 'session'; from: string; session: SharedSession<User>; cause: 'signin' | 'refresh' }
-  | { type: 'logout'; from: string }
+  /** `reason` is set when an add-on signed out for its own cause: the receiving tab signs out with it. */
+  | { type: 'logout'; from: string; reason?: 'idle' }
   | { type: 'ask'; from: string }
   | { type: 'answer'; from: string; to: string; session: SharedSession<User> }
   /** Storage-event fallback only: someone signed in; the receiving tab renews on its own. */
@@ -29,11 +30,12 @@ export interface TabSync<User> {
   /** How messages travel: `broadcast` carries sessions; `storage` carries only sign-in and sign-out. */
   readonly kind: 'broadcast' | 'storage' | 'none'
   readonly id: string
-  post(message: Outgoing<User>): void
+  /** Sends `message`; returns the type that travelled (the storage fallback sends less, `none` nothing). */
+  post(message: Outgoing<User>): TabMessage['type'] | undefined
   close(): void
 }
 
-const randomId = () =>
+export const randomId = () =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto
     ? crypto.randomUUID()
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
@@ -54,14 +56,14 @@ const isMessage = (value: unknown): value is TabMessage => {
 
 /**
  * Opens the channel between the tabs of one browser: `BroadcastChannel(name)`, else `storage` events on
- * one localStorage key that only ever holds `{ type, at, v }` (never a token). Every message carries the
- * protocol version `v` ({@link TAB_PROTOCOL}).
+ * one localStorage key that only ever holds `{ type, at, v, reason? }` (never a token). Every message carries
+ * the protocol version `v` ({@link TAB_PROTOCOL}).
  */
 export function openTabSync<User>(
   name: string,
   onMessage: (message: TabMessage<User>) => void,
+  id: string = randomId(),
 ): TabSync<User> {
-  const id = randomId()
   const receive = (data: unknown) => {
     if (isMessage(data) && data.from !== id) onMessage(data as TabMessage<User>)
   }
@@ -72,7 +74,10 @@ export function openTabSync<User>(
     return {
       kind: 'broadcast',
       id,
-      post: (message) => channel.postMessage({ ...message, from: id, v: TAB_PROTOCOL }),
+      post: (message) => {
+        channel.postMessage({ ...message, from: id, v: TAB_PROTOCOL })
+        return message.type
+      },
       close: () => channel.close(),
     }
   }
@@ -83,8 +88,12 @@ export function openTabSync<User>(
     const onStorage = (event: StorageEvent) => {
       if (event.key !== key || !event.newValue) return
       try {
-        const { type, v } = JSON.parse(event.newValue) as { type?: unknown; v?: unknown }
-        if (type === 'logout' || type === 'signin') receive({ type, from: 'storage', v })
+        const { type, v, reason } = JSON.parse(event.newValue) as {
+          type?: unknown
+          v?: unknown
+          reason?: unknown
+        }
+        if (type === 'logout' || type === 'signin') receive({ type, from: 'storage', v, reason })
       } catch {
         // Someone else's value under our key: not a message.
       }
@@ -99,7 +108,9 @@ export function openTabSync<User>(
         if (type !== 'logout' && type !== 'signin') return
         try {
           // `at` makes every write a change, so the same message twice still fires an event.
-          storage.setItem(key, JSON.stringify({ type, at: Date.now(), v: TAB_PROTOCOL }))
+          const reason = message.type === 'logout' ? message.reason : undefined
+          storage.setItem(key, JSON.stringify({ type, at: Date.now(), v: TAB_PROTOCOL, reason }))
+          return type
         } catch {
           // Storage full or blocked: the other tabs learn at their next refresh instead.
         }
@@ -108,7 +119,7 @@ export function openTabSync<User>(
     }
   }
 
-  return { kind: 'none', id, post: () => {}, close: () => {} }
+  return { kind: 'none', id, post: () => undefined, close: () => {} }
 }
 
 /** localStorage, or `undefined` where it is missing or throws on access (some privacy modes). */

@@ -8,6 +8,9 @@ export type {
   AuthClient,
   AuthClientOptions,
   AuthEndpoints,
+  AuthEventListener,
+  AuthEventMap,
+  AuthEventType,
   AuthState,
   AuthStatus,
   AuthTransport,
@@ -22,6 +25,7 @@ export type {
   RegisteredUser,
   Session,
   SignOutReason,
+  TabInfo,
   TokenResponse,
   TransportContext,
 } from './types'
