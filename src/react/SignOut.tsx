@@ -1,5 +1,5 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react'
-import { useAuthContext } from './context'
+import { useLogout } from './useLogout'
 
 export interface SignOutProps {
   /**
@@ -27,7 +27,8 @@ export interface SignOutProps {
  * <Route path="/logout" element={<SignOut onSignedOut={() => navigate('/')}>Signing out…</SignOut>} />
  */
 export function SignOut({ everywhere = false, onSignedOut, children = null }: SignOutProps): ReactNode {
-  const { client } = useAuthContext('<SignOut>')
+  // The same path as a sign-out button on `useLogout()`: one mutation, visible to TanStack's devtools.
+  const { mutateAsync } = useLogout()
   const [done, setDone] = useState(false)
   const started = useRef(false)
   const mounted = useRef(false)
@@ -42,7 +43,7 @@ export function SignOut({ everywhere = false, onSignedOut, children = null }: Si
     // Refs survive StrictMode's unmount-and-remount of effects, so the second run does not sign out again.
     if (!started.current) {
       started.current = true
-      void client.logout({ everywhere }).then(() => {
+      void mutateAsync({ everywhere }).then(() => {
         if (!mounted.current) return
         setDone(true)
         latest.current?.()
@@ -51,7 +52,7 @@ export function SignOut({ everywhere = false, onSignedOut, children = null }: Si
     return () => {
       mounted.current = false
     }
-  }, [client, everywhere])
+  }, [mutateAsync, everywhere])
 
   return done ? null : children
 }
