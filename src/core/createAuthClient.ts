@@ -1,9 +1,12 @@
 import { createStore } from 'zustand/vanilla'
 import { AuthError } from './AuthError'
 import { createAuthFetch } from './createAuthFetch'
+import { createEmitter } from './createEmitter'
 import { createSession, deepEqual, type SessionWithLifetime, sessionOf } from './createSession'
 import {
+  type Outgoing,
   openTabSync,
+  randomId,
   type SharedSession,
   safeLocalStorage,
   type TabMessage,
@@ -16,10 +19,12 @@ import { backoffDelay, type Cancel, noop, scheduleAt, withTimeout } from './time
 import type {
   AuthClient,
   AuthClientOptions,
+  AuthEventMap,
   AuthState,
   Credentials,
   GetAccessTokenOptions,
   JwtPayload,
+  LogoutOptions,
   Session,
   SignOutReason,
   TokenResponse,
@@ -35,6 +40,7 @@ const signedOut = <User>(reason: SignOutReason | null, error: AuthError | null =
   claims: null,
   accessToken: null,
   expiresAt: null,
+  refreshAt: null,
   refreshing: false,
   error,
   reason,
@@ -84,7 +90,17 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
   }
   const store = createStore<AuthState<User>>()(() => initial)
   const get = store.getState
+  const events = createEmitter<AuthEventMap<User>>()
+  const emit = events.emit
+  const tabId = randomId()
+
   const set = (partial: Partial<AuthState<User>>) => store.setState(partial)
+
+  /** Records a failure in the store and reports it. */
+  function fail(error: AuthError, partial?: Partial<AuthState<User>>) {
+    set({ ...partial, error })
+    emit('error', { error })
+  }
 
   // Bumped whenever the session is dropped or replaced: a result that arrives for an older generation is
   // thrown away (refresh rule 5), so a refresh that races a logout can never bring the session back.
@@ -156,21 +172,28 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
 
   // --- timers ---------------------------------------------------------------------------------------------
 
-  /** One renewal timer at a time: whatever is armed next replaces (and cancels) the previous one. */
-  function replaceTimer(next: Cancel = noop) {
+  /**
+   * One renewal timer at a time: whatever is armed next replaces (and cancels) the previous one, and the
+   * store's `refreshAt` says when it fires.
+   */
+  function replaceTimer(at: number | null = null) {
     cancelTimer()
-    cancelTimer = next
+    cancelTimer = at === null ? noop : scheduleAt(at, now, background)
+    if (get().refreshAt !== at) set({ refreshAt: at })
   }
+
+  /** When the renewal of a token expiring at `expiresAt` is due, or `null` while nothing may be scheduled. */
+  const renewalAt = (expiresAt: number | null) =>
+    mounts === 0 || destroyed || expiresAt === null ? null : expiresAt - margin()
 
   function schedule() {
     const s = get()
-    if (mounts === 0 || destroyed || s.status !== 'authenticated' || s.expiresAt === null) replaceTimer()
-    else replaceTimer(scheduleAt(s.expiresAt - margin(), now, background))
+    replaceTimer(s.status === 'authenticated' ? renewalAt(s.expiresAt) : null)
   }
 
   function scheduleRetry() {
     if (mounts === 0 || destroyed) return replaceTimer()
-    replaceTimer(scheduleAt(now() + backoffDelay(attempt), now, background))
+    replaceTimer(now() + backoffDelay(attempt))
     attempt += 1
   }
 
@@ -180,12 +203,24 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
 
   // --- state transitions ----------------------------------------------------------------------------------
 
-  function adopt(session: SessionWithLifetime<User> | SharedSession<User>, source: 'local' | 'tab') {
+  /**
+   * Adopts a session: `from` says whether this tab got it from the server or from another tab, `cause`
+   * whether it is a sign-in (login, `setSession`) or a renewal (which includes the restore at start).
+   */
+  function adopt(
+    session: SessionWithLifetime<User> | SharedSession<User>,
+    from: 'local' | 'tab',
+    cause: 'signin' | 'refresh',
+  ) {
     const previous = get()
-    if (previous.status === 'authenticated' && subjectOf(previous.claims) !== subjectOf(session.claims)) {
+    const restoring =
+      previous.status === 'loading' ||
+      (previous.status === 'unauthenticated' && previous.reason === 'network')
+    let signedIn = previous.status === 'authenticated'
+    if (signedIn && subjectOf(previous.claims) !== subjectOf(session.claims)) {
       // Another user: drop the old one completely (and so its query cache) before adopting the new one.
-      dropInflight()
-      store.setState(signedOut(source === 'tab' ? 'other-tab' : 'logout'))
+      signOut(from === 'tab' ? 'other-tab' : 'logout', null, false)
+      signedIn = false
     }
     lifetime = session.lifetime
     attempt = 0
@@ -195,30 +230,75 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
       ...sessionFields(session),
       // Structural sharing: a silent refresh does not change `user`, so its readers do not re-render.
       user: kept !== null && deepEqual(kept, session.user) ? kept : session.user,
+      refreshAt: renewalAt(session.expiresAt),
       error: null,
       reason: null,
     })
     writeHint(true)
     schedule()
+    const current = currentSession() as Session<User>
+    if (signedIn && !(from === 'local' && cause === 'signin')) {
+      emit('refresh', { session: current, source: from === 'local' ? 'this-tab' : 'other-tab' })
+    } else {
+      const local = from === 'local' && cause === 'signin'
+      const source = local ? 'this-tab' : cause === 'refresh' && restoring ? 'restore' : 'other-tab'
+      emit('signin', { session: current, source })
+    }
+  }
+
+  /** Posts to the other tabs, and reports what actually travels (the storage fallback carries less). */
+  function post(message: Outgoing<User>) {
+    if (!sync) return
+    sync.post(message)
+    const type =
+      sync.kind === 'broadcast' || message.type === 'logout'
+        ? message.type
+        : message.type === 'session' && message.cause === 'signin'
+          ? 'signin'
+          : null
+    if (type && sync.kind !== 'none') {
+      emit('message', { direction: 'out', type, peer: message.type === 'answer' ? message.to : null })
+    }
   }
 
   // Called right after `adopt`, so the store holds the session (with the kept `user` object).
   function share(cause: 'signin' | 'refresh') {
     const session = sharedSession()
-    if (session) sync?.post({ type: 'session', cause, session })
+    if (session) post({ type: 'session', cause, session })
   }
 
   function signOut(reason: SignOutReason, error: AuthError | null, tellOtherTabs: boolean) {
+    const s = get()
+    // Signed in, or restoring a session the server could not be asked about: a first visit is not a sign-out.
+    const was = s.status === 'authenticated' || (s.status !== 'loading' && s.reason === 'network')
     dropInflight()
     attempt = 0
+    set(signedOut(reason, error))
     replaceTimer()
-    store.setState(signedOut(reason, error))
     writeHint(false)
-    if (tellOtherTabs) sync?.post({ type: 'logout' })
+    if (tellOtherTabs) post(reason === 'idle' ? { type: 'logout', reason } : { type: 'logout' })
+    if (was && reason !== 'no-session') emit('signout', { reason, error })
+    if (error) emit('error', { error })
   }
 
-  function call<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return withTimeout(task, requestTimeout, () => new AuthError('timeout'))
+  /** One auth request, bounded by `requestTimeout` and reported as a `request` event when it settles. */
+  async function call<T>(
+    kind: 'login' | 'refresh' | 'logout',
+    task: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const gen = generation
+    const started = now()
+    const report = (outcome: AuthEventMap['request']['outcome'], error: AuthError | null) =>
+      emit('request', { kind, outcome, duration: now() - started, error })
+    try {
+      const result = await withTimeout(task, requestTimeout, () => new AuthError('timeout'))
+      report(gen === generation ? 'ok' : 'dropped', null)
+      return result
+    } catch (thrown) {
+      const error = toAuthError(thrown, kind)
+      report(gen !== generation ? 'dropped' : isRefusal(error) ? 'refused' : 'failed', error)
+      throw error
+    }
   }
 
   // --- refresh ----------------------------------------------------------------------------------------------
@@ -252,9 +332,9 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
         if (gen !== generation || renewedElsewhere()) return currentSession()
         await askForFresher()
         if (gen !== generation || renewedElsewhere()) return currentSession()
-        const body = await call((signal) => transport.refresh({ signal }))
+        const session = await call('refresh', (signal) => transport.refresh({ signal }).then(makeSession))
         if (gen !== generation) return currentSession()
-        adopt(makeSession(body), 'local')
+        adopt(session, 'local', 'refresh')
         // Shared while still holding the lock, so the next tab to take it already has the new token.
         share('refresh')
         return currentSession()
@@ -272,7 +352,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
         return null
       }
       // Network, timeout, 5xx, 408, 429, malformed answer: keep the session and retry with backoff.
-      set(initialCall ? signedOut<User>('network', error) : { error })
+      fail(error, initialCall ? signedOut<User>('network') : {})
       scheduleRetry()
       throw error
     }
@@ -285,12 +365,17 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
   // --- cross-tab ----------------------------------------------------------------------------------------------
 
   function onTabMessage(message: TabMessage<User>) {
-    if (destroyed) return
+    if (destroyed || (message.type === 'answer' && message.to !== sync?.id)) return
     if (sync?.kind === 'broadcast') peers.add(message.from)
+    emit('message', {
+      direction: 'in',
+      type: message.type,
+      peer: sync?.kind === 'broadcast' ? message.from : null,
+    })
     switch (message.type) {
       case 'logout':
         if (get().status !== 'unauthenticated' || get().reason === 'network')
-          signOut('other-tab', null, false)
+          signOut(message.reason === 'idle' ? 'idle' : 'other-tab', null, false)
         return
       case 'session':
         adoptShared(message.session, message.cause)
@@ -301,11 +386,11 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
         return
       case 'ask': {
         const session = sharedSession()
-        if (session && session.expiresAt > now()) sync?.post({ type: 'answer', to: message.from, session })
+        if (session && session.expiresAt > now()) post({ type: 'answer', to: message.from, session })
         return
       }
       case 'answer':
-        if (sync && message.to === sync.id) (handoff ?? onAnswer)?.(message.session, message.from)
+        ;(handoff ?? onAnswer)?.(message.session, message.from)
         return
     }
   }
@@ -320,7 +405,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     if (cause === 'refresh' && !restoring && !(s.status === 'authenticated' && sameUser)) return
     if (s.status === 'authenticated' && sameUser && s.expiresAt !== null && s.expiresAt >= session.expiresAt)
       return
-    adopt(session, 'tab')
+    adopt(session, 'tab', cause)
   }
 
   function askOpenTabs(): Promise<SharedSession<User> | null> {
@@ -334,7 +419,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
         resolve(session)
       }
       handoff = answer
-      channel.post({ type: 'ask' })
+      post({ type: 'ask' })
     })
   }
 
@@ -362,7 +447,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
         waiting.delete(from)
         if (!waiting.size) done()
       }
-      channel.post({ type: 'ask' })
+      post({ type: 'ask' })
     })
   }
 
@@ -373,7 +458,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     // A login (or a session from another tab) got there first: restoring now would overwrite it.
     if (destroyed || gen !== generation || get().status !== 'loading') return
     if (handed && handed.expiresAt > now()) {
-      adopt(handed, 'tab')
+      adopt(handed, 'tab', 'refresh')
       return
     }
     await refresh().catch(noop)
@@ -417,10 +502,10 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     mounts += 1
     if (mounts === 1) {
       stopListening = listen()
-      if (channelName !== null) sync = openTabSync<User>(channelName, onTabMessage)
+      if (channelName !== null) sync = openTabSync<User>(channelName, onTabMessage, tabId)
       // Restarted while still waiting for a hand-off (StrictMode unmounts and mounts again at once): the old
       // channel is closed, so ask again on the new one; the original wait still bounds it.
-      if (handoff) sync?.post({ type: 'ask' })
+      if (handoff) post({ type: 'ask' })
       if (get().error !== null) scheduleRetry()
       else schedule()
     }
@@ -455,10 +540,12 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     try {
       // Under the refresh lock: a renewal still in flight in any tab would otherwise land after the login
       // and leave the previous user's refresh cookie behind the new user's session.
-      const body = await locked(() => call((signal) => transport.login(credentials, { signal })))
+      const session = await locked(() =>
+        call('login', (signal) => transport.login(credentials, { signal }).then(makeSession)),
+      )
       if (gen !== generation)
         throw new AuthError('session_expired', 'Signed out while the login was in flight.')
-      adopt(makeSession(body), 'local')
+      adopt(session, 'local', 'signin')
       share('signin')
       return currentSession() as Session<User>
     } catch (thrown) {
@@ -472,22 +559,22 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
   function setSession(tokenResponse: TokenResponse): Session<User> {
     const session = makeSession(tokenResponse)
     dropInflight()
-    adopt(session, 'local')
+    adopt(session, 'local', 'signin')
     share('signin')
     return currentSession() as Session<User>
   }
 
-  async function logout({ everywhere = false }: { everywhere?: boolean } = {}): Promise<void> {
+  async function logout({ everywhere = false, reason = 'logout' }: LogoutOptions = {}): Promise<void> {
     // Memory first, synchronously: whatever the network does next, this tab is signed out now.
-    signOut('logout', null, true)
+    signOut(reason, null, true)
     if (destroyed) return
     const gen = generation
     try {
-      await call((signal) => transport.logout({ everywhere }, { signal }))
+      await call('logout', (signal) => transport.logout({ everywhere }, { signal }))
     } catch (thrown) {
-      const error = toAuthError(thrown, 'logout')
+      const error = thrown as AuthError
       // A 4xx means there was no server session left to end; only an unreachable server is worth reporting.
-      if (!isRefusal(error) && gen === generation && get().status === 'unauthenticated') set({ error })
+      if (!isRefusal(error) && gen === generation && get().status === 'unauthenticated') fail(error)
     }
   }
 
@@ -551,6 +638,8 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
       refresh,
       apiOrigins: options.apiOrigins ?? [],
     }),
+    on: events.on,
+    getTabInfo: () => ({ id: tabId, kind: sync?.kind ?? 'none' }),
     destroy,
   }
   return client

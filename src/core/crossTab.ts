@@ -16,7 +16,8 @@ export type TabMessage<User = unknown> =
    * former, so a renewal that raced a logout cannot sign it back in.
    */
   | { type: 'session'; from: string; session: SharedSession<User>; cause: 'signin' | 'refresh' }
-  | { type: 'logout'; from: string }
+  /** `reason` is set when an add-on signed out for its own cause: the receiving tab signs out with it. */
+  | { type: 'logout'; from: string; reason?: 'idle' }
   | { type: 'ask'; from: string }
   | { type: 'answer'; from: string; to: string; session: SharedSession<User> }
   /** Storage-event fallback only: someone signed in; the receiving tab renews on its own. */
@@ -33,7 +34,7 @@ export interface TabSync<User> {
   close(): void
 }
 
-const randomId = () =>
+export const randomId = () =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto
     ? crypto.randomUUID()
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
@@ -46,13 +47,13 @@ const isMessage = (value: unknown): value is TabMessage =>
 
 /**
  * Opens the channel between the tabs of one browser: `BroadcastChannel(name)`, else `storage` events on
- * one localStorage key that only ever holds `{ type, at }` (never a token).
+ * one localStorage key that only ever holds `{ type, at, reason? }` (never a token).
  */
 export function openTabSync<User>(
   name: string,
   onMessage: (message: TabMessage<User>) => void,
+  id: string = randomId(),
 ): TabSync<User> {
-  const id = randomId()
   const receive = (data: unknown) => {
     if (isMessage(data) && data.from !== id) onMessage(data as TabMessage<User>)
   }
@@ -74,8 +75,8 @@ export function openTabSync<User>(
     const onStorage = (event: StorageEvent) => {
       if (event.key !== key || !event.newValue) return
       try {
-        const { type } = JSON.parse(event.newValue) as { type?: unknown }
-        if (type === 'logout' || type === 'signin') receive({ type, from: 'storage' })
+        const { type, reason } = JSON.parse(event.newValue) as { type?: unknown; reason?: unknown }
+        if (type === 'logout' || type === 'signin') receive({ type, from: 'storage', reason })
       } catch {
         // Someone else's value under our key: not a message.
       }
@@ -90,7 +91,8 @@ export function openTabSync<User>(
         if (type !== 'logout' && type !== 'signin') return
         try {
           // `at` makes every write a change, so the same message twice still fires an event.
-          storage.setItem(key, JSON.stringify({ type, at: Date.now() }))
+          const reason = message.type === 'logout' ? message.reason : undefined
+          storage.setItem(key, JSON.stringify({ type, at: Date.now(), reason }))
         } catch {
           // Storage full or blocked: the other tabs learn at their next refresh instead.
         }

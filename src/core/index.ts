@@ -7,6 +7,9 @@ export type {
   AuthClient,
   AuthClientOptions,
   AuthEndpoints,
+  AuthEventListener,
+  AuthEventMap,
+  AuthEventType,
   AuthState,
   AuthStatus,
   AuthTransport,
@@ -17,6 +20,7 @@ export type {
   ParsedTokenResponse,
   Session,
   SignOutReason,
+  TabInfo,
   TokenResponse,
   TransportContext,
 } from './types'

@@ -7,7 +7,7 @@ export type { JwtPayload }
 export type AuthStatus = 'loading' | 'authenticated' | 'unauthenticated'
 
 /** Why the user is signed out. `null` while signed in or loading. */
-export type SignOutReason = 'logout' | 'expired' | 'revoked' | 'other-tab' | 'no-session' | 'network'
+export type SignOutReason = 'logout' | 'expired' | 'revoked' | 'other-tab' | 'no-session' | 'network' | 'idle'
 
 export interface AuthState<User = unknown> {
   status: AuthStatus
@@ -17,6 +17,8 @@ export interface AuthState<User = unknown> {
   accessToken: string | null
   /** Epoch ms on the local clock. */
   expiresAt: number | null
+  /** When the next silent renewal is due (epoch ms, local clock); `null` when none is scheduled. */
+  refreshAt: number | null
   refreshing: boolean
   /** The last failure; cleared by the next success. */
   error: AuthError | null
@@ -117,6 +119,52 @@ export interface GetAccessTokenOptions {
 export interface LogoutOptions {
   /** Revoke every refresh token of the user on the server (every device). @default false */
   everywhere?: boolean
+  /**
+   * Why the user is signed out, for add-ons that sign out for their own cause: the other tabs then sign
+   * out with the same reason (`'idle'`) instead of `'other-tab'`. @default 'logout'
+   */
+  reason?: 'logout' | 'idle'
+}
+
+/** What each event of `client.on` carries (SPEC §9). */
+export interface AuthEventMap<User = unknown> {
+  /** A transition into a signed-in session: login/`setSession`, restored at start, or adopted from a tab. */
+  signin: { session: Session<User>; source: 'this-tab' | 'other-tab' | 'restore' }
+  /** A transition from signed in to signed out (never a first visit that finds no session). */
+  signout: { reason: SignOutReason; error: AuthError | null }
+  /** A renewed token adopted while signed in as the same user. */
+  refresh: { session: Session<User>; source: 'this-tab' | 'other-tab' }
+  /** A new failure set in `error`. */
+  error: { error: AuthError }
+  /** Diagnostics (devtools, monitoring): every auth request this tab made, when it settled. */
+  request: {
+    kind: 'login' | 'refresh' | 'logout'
+    /** `dropped`: the answer arrived after a logout or a newer session and was thrown away. */
+    outcome: 'ok' | 'refused' | 'failed' | 'dropped'
+    /** Milliseconds, measured with the client's `now`. */
+    duration: number
+    error: AuthError | null
+  }
+  /** Diagnostics: every cross-tab message this tab sent or received (never carries the token itself). */
+  message: {
+    direction: 'in' | 'out'
+    type: 'session' | 'logout' | 'ask' | 'answer' | 'signin'
+    peer: string | null
+  }
+}
+
+export type AuthEventType = keyof AuthEventMap
+
+export type AuthEventListener<T extends AuthEventType, User = unknown> = (
+  event: AuthEventMap<User>[T],
+) => void
+
+/** This tab as the cross-tab layer sees it. */
+export interface TabInfo {
+  /** Made when the client is created; other tabs see it as the `peer` of this tab's messages. */
+  id: string
+  /** How messages travel: `none` before `start()`, with `crossTab: false`, or with no channel at all. */
+  kind: 'broadcast' | 'storage' | 'none'
 }
 
 export interface AuthClient<User = unknown> {
@@ -141,5 +189,17 @@ export interface AuthClient<User = unknown> {
   refresh(): Promise<Session<User> | null>
   getAccessToken(options?: GetAccessTokenOptions): Promise<string | null>
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
+  /**
+   * Subscribes to an event; returns the unsubscribe function. Listeners run after the store is updated; a
+   * listener that throws breaks neither the client nor the other listeners (in development the error is
+   * reported with `console.error`, once per listener).
+   */
+  on<T extends AuthEventType>(type: T, listener: AuthEventListener<T, User>): () => void
+  /** This tab's id and how its messages travel to the other tabs. */
+  getTabInfo(): TabInfo
+  /**
+   * Ends the client for good: timers, listeners and channels are removed, pending and later
+   * `getAccessToken()`/`fetch()` calls settle (`null` or a rejection), nothing is requested any more.
+   */
   destroy(): void
 }

@@ -22,8 +22,8 @@ export interface UseSessionOptions {
   onUnauthenticated?: (reason: SignOutReason | null) => void
 }
 
-// Everything but `refreshing`, which flips twice on every renewal: it would re-render for nothing.
-const pick = ({ refreshing, ...session }: AuthState<unknown>): UseSessionResult => session
+// Everything but `refreshing` and `refreshAt`, which change on their own (a renewal starting, a timer armed).
+const pick = ({ refreshing, refreshAt, ...session }: AuthState<unknown>): UseSessionResult => session
 
 /**
  * The session: user, claims, the access token and its expiry. It re-renders on every token renewal; read

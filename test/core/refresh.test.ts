@@ -367,3 +367,56 @@ describe('details from review', () => {
     client.destroy()
   })
 })
+
+describe('refreshAt', () => {
+  it('is when the timer renews: the margin and its half-lifetime cap, the backoff, null when nothing is due', async () => {
+    const { server, client } = setup({ accessTtl: 60 }, { refreshMargin: 45_000 })
+    server.signIn()
+    const stop = client.start()
+    await flush()
+    const { expiresAt, refreshAt } = client.getState()
+    // A 45 s margin on a 60 s token is capped at half the lifetime.
+    expect(refreshAt).toBe((expiresAt as number) - 30_000)
+    await flush((refreshAt as number) - Date.now() - 1)
+    expect(server.stats.refreshes).toBe(1)
+    await flush(1)
+    expect(server.stats.refreshes).toBe(2)
+    expect(client.getState().refreshAt).toBe((client.getState().expiresAt as number) - 30_000)
+
+    server.fail('503')
+    const before = Date.now()
+    await client.refresh().catch(() => null)
+    const retryAt = client.getState().refreshAt as number
+    expect(retryAt - before).toBeGreaterThanOrEqual(800)
+    expect(retryAt - before).toBeLessThanOrEqual(1_200)
+    await flush(retryAt - Date.now())
+    expect(server.stats.refreshes).toBe(3)
+    expect(client.getState()).toMatchObject({
+      error: null,
+      refreshAt: (client.getState().expiresAt as number) - 30_000,
+    })
+
+    stop()
+    expect(client.getState().refreshAt).toBeNull()
+    client.start()
+    expect(client.getState().refreshAt).toBe((client.getState().expiresAt as number) - 30_000)
+    await client.logout()
+    expect(client.getState().refreshAt).toBeNull()
+  })
+
+  it('is null before start(), and set by the same store write that adopts the session', async () => {
+    const { client } = setup()
+    await client.login(credentials)
+    expect(client.getState()).toMatchObject({ status: 'authenticated', refreshAt: null })
+    client.start()
+    expect(client.getState().refreshAt).toBe((client.getState().expiresAt as number) - 60_000)
+    const writes: Array<{ expiresAt: number | null; refreshAt: number | null }> = []
+    client.subscribe(({ expiresAt, refreshAt }) => writes.push({ expiresAt, refreshAt }))
+    const before = client.getState().expiresAt as number
+    await flush(1_000)
+    await client.refresh()
+    // No write shows the new expiry with the old renewal time (or none): readers never see them disagree.
+    expect(writes.filter((w) => w.expiresAt !== before).length).toBeGreaterThan(0)
+    for (const w of writes) expect(w.refreshAt).toBe((w.expiresAt as number) - 60_000)
+  })
+})
