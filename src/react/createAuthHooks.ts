@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react'
-import type { AuthClient, AuthState } from '../core/types'
+import type { AuthClient, AuthEventListener, AuthEventType, AuthState } from '../core/types'
 import { RequireAuth, type RequireAuthProps } from './RequireAuth'
 import { type UseAuthResult, useAuth } from './useAuth'
 import { useAuthClient } from './useAuthClient'
+import { useAuthEvent } from './useAuthEvent'
 import { type UseLoginOptions, type UseLoginResult, useLogin } from './useLogin'
 import { type UseSessionOptions, type UseSessionResult, useSession } from './useSession'
 
@@ -15,6 +16,7 @@ export interface AuthHooks<User> {
   useSession: (options?: UseSessionOptions) => UseSessionResult<User>
   useLogin: (options?: UseLoginOptions<User>) => UseLoginResult<User>
   useAuthClient: () => AuthClient<User>
+  useAuthEvent: <T extends AuthEventType>(type: T, listener: AuthEventListener<T, User>) => void
   RequireAuth: (props: RequireAuthProps<User>) => ReactNode
 }
 
@@ -27,5 +29,5 @@ export interface AuthHooks<User> {
  * const name = useAuth((state) => state.user?.name) // string | undefined
  */
 export function createAuthHooks<User>(): AuthHooks<User> {
-  return { useAuth, useSession, useLogin, useAuthClient, RequireAuth } as AuthHooks<User>
+  return { useAuth, useSession, useLogin, useAuthClient, useAuthEvent, RequireAuth } as AuthHooks<User>
 }
