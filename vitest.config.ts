@@ -8,6 +8,9 @@ export const packageAliases = [
   { find: /^react-jwt-session\/core$/, replacement: src('core/index.ts') },
   { find: /^react-jwt-session\/server$/, replacement: src('server/index.ts') },
   { find: /^react-jwt-session\/testing$/, replacement: src('testing/index.ts') },
+  { find: /^react-jwt-session\/idle$/, replacement: src('idle/index.ts') },
+  { find: /^react-jwt-session\/devtools$/, replacement: src('devtools/index.ts') },
+  { find: /^react-jwt-session\/devtools\/production$/, replacement: src('devtools/production.ts') },
   { find: /^react-jwt-session$/, replacement: src('index.ts') },
 ]
 

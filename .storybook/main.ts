@@ -26,6 +26,8 @@ const config: StorybookConfig = {
         alias: [
           { find: /^react-jwt-session\/core$/, replacement: src('core/index.ts') },
           { find: /^react-jwt-session\/testing$/, replacement: src('testing/index.ts') },
+          { find: /^react-jwt-session\/idle$/, replacement: src('idle/index.ts') },
+          { find: /^react-jwt-session\/devtools$/, replacement: src('devtools/index.ts') },
           { find: /^react-jwt-session$/, replacement: src('index.ts') },
         ],
       },

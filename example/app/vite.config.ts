@@ -8,7 +8,11 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 export default defineConfig({
   root: here('.'),
   resolve: {
-    alias: [{ find: /^react-jwt-session$/, replacement: here('../../src/index.ts') }],
+    alias: [
+      { find: /^react-jwt-session\/idle$/, replacement: here('../../src/idle/index.ts') },
+      { find: /^react-jwt-session\/devtools$/, replacement: here('../../src/devtools/index.ts') },
+      { find: /^react-jwt-session$/, replacement: here('../../src/index.ts') },
+    ],
   },
   build: {
     outDir: 'dist',
