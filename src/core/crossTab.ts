@@ -30,7 +30,8 @@ export interface TabSync<User> {
   /** How messages travel: `broadcast` carries sessions; `storage` carries only sign-in and sign-out. */
   readonly kind: 'broadcast' | 'storage' | 'none'
   readonly id: string
-  post(message: Outgoing<User>): void
+  /** Sends `message`; returns the type that travelled (the storage fallback sends less, `none` nothing). */
+  post(message: Outgoing<User>): TabMessage['type'] | undefined
   close(): void
 }
 
@@ -64,7 +65,10 @@ export function openTabSync<User>(
     return {
       kind: 'broadcast',
       id,
-      post: (message) => channel.postMessage({ ...message, from: id }),
+      post: (message) => {
+        channel.postMessage({ ...message, from: id })
+        return message.type
+      },
       close: () => channel.close(),
     }
   }
@@ -93,6 +97,7 @@ export function openTabSync<User>(
           // `at` makes every write a change, so the same message twice still fires an event.
           const reason = message.type === 'logout' ? message.reason : undefined
           storage.setItem(key, JSON.stringify({ type, at: Date.now(), reason }))
+          return type
         } catch {
           // Storage full or blocked: the other tabs learn at their next refresh instead.
         }
@@ -101,7 +106,7 @@ export function openTabSync<User>(
     }
   }
 
-  return { kind: 'none', id, post: () => {}, close: () => {} }
+  return { kind: 'none', id, post: () => undefined, close: () => {} }
 }
 
 /** localStorage, or `undefined` where it is missing or throws on access (some privacy modes). */

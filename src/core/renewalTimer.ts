@@ -1,0 +1,36 @@
+import { backoffDelay, type Cancel, noop, scheduleAt } from './timers'
+
+export interface RenewalTimer {
+  /** Arms the timer at `at` (epoch ms), or disarms it with `null`, and starts the backoff over. */
+  arm(at: number | null): void
+  /** Arms the next retry after a failure: 1 s doubling to 30 s with jitter, counted since the last `arm`. */
+  retry(): void
+}
+
+/**
+ * The one renewal timer: arming it replaces (cancels) the previous one, and `onArmed` is told when it will
+ * fire (the store's `refreshAt`).
+ */
+export function createRenewalTimer(
+  now: () => number,
+  fire: () => void,
+  onArmed: (at: number | null) => void,
+): RenewalTimer {
+  let cancel: Cancel = noop
+  let attempt = 0
+  const set = (at: number | null) => {
+    cancel()
+    cancel = at === null ? noop : scheduleAt(at, now, fire)
+    onArmed(at)
+  }
+  return {
+    arm(at) {
+      attempt = 0
+      set(at)
+    },
+    retry() {
+      set(now() + backoffDelay(attempt))
+      attempt += 1
+    },
+  }
+}

@@ -1,0 +1,66 @@
+import { createSession } from './createSession'
+import { safeLocalStorage } from './crossTab'
+import { createHttpTransport, defaultEndpoints } from './httpTransport'
+import { parseTokenResponse } from './parseTokenResponse'
+import type { AuthClientOptions, TokenResponse } from './types'
+import { warnOnce } from './warnOnce'
+
+const defaultName = 'react-jwt-session'
+
+/** The client's options with their defaults, resolved once when the client is created. */
+export function resolveOptions<User>(options: AuthClientOptions<User>) {
+  const now = options.now ?? Date.now
+  const parse = options.parseTokenResponse ?? parseTokenResponse
+  const getFetch = (): typeof fetch => options.fetch ?? globalThis.fetch
+  const { refreshMargin, crossTab, sessionHint } = options
+  const channel =
+    crossTab === false ? null : ((typeof crossTab === 'object' ? crossTab.name : undefined) ?? defaultName)
+  const hintKey = `${channel ?? defaultName}:has-session`
+  return {
+    now,
+    getFetch,
+    channel,
+    requestTimeout: options.requestTimeout ?? 10_000,
+    apiOrigins: options.apiOrigins ?? [],
+    transport:
+      options.transport ??
+      createHttpTransport({ endpoints: { ...defaultEndpoints, ...options.endpoints }, getFetch }),
+    makeSession: (body: TokenResponse) => createSession<User>(body, now(), parse, options.getUser),
+    /** How long before expiry a token of `lifetime` ms is renewed. */
+    margin(lifetime: number): number {
+      const wanted = refreshMargin ?? Math.min(60_000, lifetime * 0.2)
+      // A margin as long as the token would refresh in a loop; never renew more often than every half lifetime.
+      if (wanted > lifetime / 2) {
+        if (
+          refreshMargin !== undefined &&
+          typeof process !== 'undefined' &&
+          process.env.NODE_ENV !== 'production'
+        ) {
+          warnOnce(
+            `refreshMargin (${refreshMargin} ms) is more than half the token lifetime (${lifetime} ms); using half the lifetime.`,
+          )
+        }
+        return lifetime / 2
+      }
+      return Math.max(0, wanted)
+    },
+    /**
+     * The `sessionHint` flag: `false` when it says this browser has no session (skip the initial refresh).
+     * Only ever a boolean under `<name>:has-session`, never a token.
+     */
+    hasSession(): boolean {
+      return !sessionHint || safeLocalStorage()?.getItem(hintKey) === '1'
+    },
+    writeHint(hasSession: boolean) {
+      if (!sessionHint) return
+      try {
+        if (hasSession) safeLocalStorage()?.setItem(hintKey, '1')
+        else safeLocalStorage()?.removeItem(hintKey)
+      } catch {
+        // Storage blocked: the next visit just makes the refresh call.
+      }
+    },
+  }
+}
+
+export type ResolvedOptions<User> = ReturnType<typeof resolveOptions<User>>

@@ -1,0 +1,21 @@
+import { type Cancel, noop } from './timers'
+
+/**
+ * Calls `onWake` when the page may have slept or been throttled (refresh rule 2): the tab becomes visible,
+ * gets focus, is shown again from the back-forward cache, or comes back online (`online` is then true).
+ * Returns the cleanup. Nothing is listened to where there is no `window` (server rendering, workers).
+ */
+export function listenForWakeUp(onWake: (online: boolean) => void): Cancel {
+  if (typeof window === 'undefined') return noop
+  const wake = () => onWake(false)
+  const listeners: [EventTarget, string, () => void][] = [
+    [window, 'focus', wake],
+    [window, 'pageshow', wake],
+    [window, 'online', () => onWake(true)],
+    [document, 'visibilitychange', () => document.visibilityState === 'visible' && wake()],
+  ]
+  for (const [target, type, listener] of listeners) target.addEventListener(type, listener)
+  return () => {
+    for (const [target, type, listener] of listeners) target.removeEventListener(type, listener)
+  }
+}
