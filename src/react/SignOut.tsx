@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react'
+import { useAuthContext } from './context'
 import { useLogout } from './useLogout'
 
 export interface SignOutProps {
@@ -27,6 +28,8 @@ export interface SignOutProps {
  * <Route path="/logout" element={<SignOut onSignedOut={() => navigate('/')}>Signing out…</SignOut>} />
  */
 export function SignOut({ everywhere = false, onSignedOut, children = null }: SignOutProps): ReactNode {
+  // Named first, so a missing provider is reported as <SignOut>'s, not as the hook's inside it.
+  useAuthContext('<SignOut>')
   // The same path as a sign-out button on `useLogout()`: one mutation, visible to TanStack's devtools.
   const { mutateAsync } = useLogout()
   const [done, setDone] = useState(false)
