@@ -1,5 +1,7 @@
 import type { AuthError } from './AuthError'
-import type { AuthState, JwtPayload, SignOutReason } from './types'
+import type { SessionWithLifetime } from './createSession'
+import type { AuthState, JwtPayload, SignOutReason, TokenResponse } from './types'
+import { warnOnce } from './warnOnce'
 
 /** The state of a signed-out client; `refreshAt` is null because nothing is renewed while signed out. */
 export const signedOut = <User>(
@@ -28,3 +30,26 @@ export const restoreFailed = (s: AuthState<unknown>) =>
 export const unrestored = (s: AuthState<unknown>) => s.status === 'loading' || restoreFailed(s)
 
 export const subjectOf = (claims: JwtPayload | null) => claims?.sub
+
+/**
+ * The state a client starts in: signed in from `initialSession` (SSR hand-off), signed out when the session
+ * hint says this browser has no session, else loading. Also returns the session's lifetime.
+ */
+export function initialState<User>(
+  initialSession: TokenResponse | null | undefined,
+  makeSession: (body: TokenResponse) => SessionWithLifetime<User>,
+  hasSession: boolean,
+): [AuthState<User>, number] {
+  const loading: AuthState<User> = { ...signedOut<User>(null), status: 'loading' }
+  if (!initialSession) return [hasSession ? loading : signedOut('no-session'), 0]
+  try {
+    const { lifetime, ...session } = makeSession(initialSession)
+    return [{ ...loading, ...session, status: 'authenticated' }, lifetime]
+  } catch (error) {
+    // Each warning is gated here, not only inside warnOnce, so production bundles drop its text.
+    if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
+      warnOnce(`initialSession was not used: ${(error as Error).message}`)
+    }
+    return [loading, 0]
+  }
+}

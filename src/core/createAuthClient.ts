@@ -1,24 +1,18 @@
 import { createStore } from 'zustand/vanilla'
 import { AuthError } from './AuthError'
-import { signedOut, subjectOf, unrestored } from './authState'
+import { validToken, whenSettled } from './accessToken'
+import { createAuthRequest } from './authRequest'
+import { initialState, restoreFailed, signedOut, subjectOf, unrestored } from './authState'
 import { createAuthFetch } from './createAuthFetch'
 import { createEmitter } from './createEmitter'
 import { deepEqual, type SessionWithLifetime, sessionOf } from './createSession'
-import {
-  type Outgoing,
-  openTabSync,
-  randomId,
-  type SharedSession,
-  type TabMessage,
-  type TabSync,
-  withRefreshLock,
-} from './crossTab'
+import { randomId, type SharedSession, withRefreshLock } from './crossTab'
 import { isRefusal, isRevocation, toAuthError } from './httpTransport'
 import { createRenewalTimer } from './renewalTimer'
 import { resolveOptions } from './resolveOptions'
 import { createSingleFlight } from './singleFlight'
-import { createTabPeers } from './tabPeers'
-import { type Cancel, noop, withTimeout } from './timers'
+import { createTabChannel } from './tabChannel'
+import { type Cancel, noop } from './timers'
 import type {
   AuthClient,
   AuthClientOptions,
@@ -29,12 +23,9 @@ import type {
   LogoutOptions,
   Session,
   SignOutReason,
-  TokenResponse,
 } from './types'
 import { listenForWakeUp } from './wakeUp'
 import { warnOnce } from './warnOnce'
-
-type Adoptable<User> = SessionWithLifetime<User> | SharedSession<User>
 
 /**
  * Creates the auth client: the session store, the silent refresh, the cross-tab sync and `client.fetch`.
@@ -49,52 +40,44 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     resolveOptions(options)
   const { on, emit } = createEmitter<AuthEventMap<User>>()
   const tabId = randomId()
-  const { heard, answered, ask, asking, end } = createTabPeers<User>()
-
-  let lifetime = 0
-  let initial: AuthState<User> = { ...signedOut<User>(null), status: 'loading' }
-  if (options.initialSession) {
-    try {
-      const { lifetime: ms, ...session } = makeSession(options.initialSession)
-      lifetime = ms
-      initial = { ...initial, ...session, status: 'authenticated' }
-    } catch (error) {
-      // Each warning is gated here, not only inside warnOnce, so production bundles drop its text.
-      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
-        warnOnce(`initialSession was not used: ${(error as Error).message}`)
-      }
-    }
-  } else if (!config.hasSession()) {
-    initial = signedOut('no-session')
-  }
+  let [initial, lifetime] = initialState(options.initialSession, makeSession, config.hasSession())
   const store = createStore<AuthState<User>>()(() => initial)
   const get = store.getState
   const set = (partial: Partial<AuthState<User>>) => store.setState(partial)
-  /** Writes one field only when it changes, so subscribers are not woken for nothing. */
+  /** `refreshing` and `refreshAt` follow the flight and the timer; written only when they change. */
   const put = <K extends 'refreshing' | 'refreshAt'>(key: K, value: AuthState<User>[K]) => {
     if (get()[key] !== value) set({ [key]: value } as Partial<AuthState<User>>)
   }
-  const { run, stale, drop, generation } = createSingleFlight<Session<User> | null>((busy) =>
-    put('refreshing', busy),
-  )
+  const flight = createSingleFlight<Session<User> | null>((busy) => put('refreshing', busy))
+  const { run, stale, drop, generation } = flight
+  const call = createAuthRequest(requestTimeout, now, flight, (event) => emit('request', event))
   const { arm, retry } = createRenewalTimer(
     now,
     () => background(),
     (at) => put('refreshAt', at),
   )
+  const tabs = createTabChannel<User>(channel, tabId, {
+    emit,
+    shared: () => {
+      const session = currentSession()
+      // With its lifetime, so the other tab schedules the same renewal.
+      return session && session.expiresAt > now() ? { ...session, lifetime } : null
+    },
+    onSession: adoptShared,
+    onLogout: (reason) => {
+      if (get().status === 'authenticated' || unrestored(get())) signOut(reason)
+    },
+    onSignin: () => {
+      if (get().status !== 'authenticated') background()
+    },
+  })
 
   let mounts = 0
   let started = false
   let destroyed = false
   let stopListening: Cancel = noop
-  let sync: TabSync<User> | null = null
 
   const currentSession = () => sessionOf(get())
-  /** The session as another tab receives it: with its lifetime, so that tab schedules the same renewal. */
-  const sharedSession = (): SharedSession<User> | null => {
-    const session = currentSession()
-    return session && { ...session, lifetime }
-  }
   const margin = () => config.margin(lifetime)
   const isDue = (s: AuthState<User>) => s.expiresAt !== null && s.expiresAt - now() <= margin()
   /** When the renewal of a token expiring at `expiresAt` is due; null while the client is not running. */
@@ -102,15 +85,18 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
   const schedule = () => arm(get().status === 'authenticated' ? renewalAt(get().expiresAt) : null)
   const background = () => void refresh().catch(noop)
 
-  // --- the named transitions: every store write but `refreshing` and `refreshAt` goes through these ---
+  // The named transitions: every store write but `refreshing` and `refreshAt` goes through these three.
 
   /**
    * Signed in with `session`: `from` says whether this tab got it from the server or another tab, `cause`
    * whether it is a sign-in (login, `setSession`) or a renewal (the restore at start included).
    */
-  function adopt(session: Adoptable<User>, from: 'local' | 'tab', cause: 'signin' | 'refresh') {
+  function adopt(
+    session: SessionWithLifetime<User> | SharedSession<User>,
+    from: 'local' | 'tab',
+    cause: 'signin' | 'refresh',
+  ) {
     const previous = get()
-    const restoring = unrestored(previous)
     let signedIn = previous.status === 'authenticated'
     if (signedIn && subjectOf(previous.claims) !== subjectOf(session.claims)) {
       // Another user: drop the old one completely (and so its query cache) before adopting the new one.
@@ -120,8 +106,8 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     const { lifetime: ms, ...fields } = session
     lifetime = ms
     set({
-      status: 'authenticated',
       ...fields,
+      status: 'authenticated',
       // Structural sharing: a silent refresh does not change `user`, so its readers do not re-render.
       user: previous.user !== null && deepEqual(previous.user, session.user) ? previous.user : session.user,
       refreshAt: renewalAt(session.expiresAt),
@@ -132,13 +118,13 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     schedule()
     const current = currentSession() as Session<User>
     const local = from === 'local'
-    if (signedIn && !(local && cause === 'signin')) {
-      emit('refresh', { session: current, source: local ? 'this-tab' : 'other-tab' })
-    } else {
-      const source =
-        local && cause === 'signin' ? 'this-tab' : cause === 'refresh' && restoring ? 'restore' : 'other-tab'
-      emit('signin', { session: current, source })
-    }
+    if (local && cause === 'signin') emit('signin', { session: current, source: 'this-tab' })
+    else if (signedIn) emit('refresh', { session: current, source: local ? 'this-tab' : 'other-tab' })
+    else
+      emit('signin', {
+        session: current,
+        source: cause === 'refresh' && unrestored(previous) ? 'restore' : 'other-tab',
+      })
   }
 
   /** Signed out: whatever is in flight is dropped, and (`tell`) the other tabs follow. */
@@ -150,18 +136,25 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     set(signedOut(reason, error))
     arm(null)
     writeHint(false)
-    if (tell) post(reason === 'idle' ? { type: 'logout', reason } : { type: 'logout' })
+    if (tell) tabs.post(reason === 'idle' ? { type: 'logout', reason } : { type: 'logout' })
     if (was && reason !== 'no-session') emit('signout', { reason, error })
     if (error) emit('error', { error })
   }
 
-  /** A passing failure: the session (if any) is kept, `error` says why; `partial` is the restore failing. */
+  /** A passing failure: the session (if any) is kept and `error` says why; `partial` is a failed restore. */
   function fail(error: AuthError, partial?: AuthState<User>) {
     set({ ...partial, error })
     emit('error', { error })
   }
 
-  // --- refresh ---
+  function adoptShared(session: SharedSession<User>, cause: 'signin' | 'refresh') {
+    const s = get()
+    const sameUser = s.status === 'authenticated' && subjectOf(s.claims) === subjectOf(session.claims)
+    // A renewal only continues a session this tab holds or is still restoring; one that reaches a tab signed
+    // out, or holding another user, raced a logout or a sign-in elsewhere (refresh rule 5). Never go back.
+    if (session.expiresAt <= now() || (cause === 'refresh' && !sameUser && !unrestored(s))) return
+    if (!sameUser || (s.expiresAt as number) < session.expiresAt) adopt(session, 'tab', cause)
+  }
 
   function refresh(): Promise<Session<User> | null> {
     return destroyed ? Promise.resolve(null) : run(renew)
@@ -170,31 +163,31 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
   async function renew(gen: number): Promise<Session<User> | null> {
     const meant = get().accessToken
     const initialCall = get().status === 'loading'
-    // Another tab renewed while this one waited: use its token, do not replay the cookie.
-    const skip = () =>
+    // Dropped, or another tab renewed while this one waited: use its token, do not replay the cookie.
+    const done = () =>
       stale(gen) || (get().accessToken !== meant && get().accessToken !== null && !isDue(get()))
     try {
       return await locked(async () => {
-        if (skip()) return currentSession()
-        // The tab that renewed before shared its session before releasing the lock, but that message and
-        // the lock grant travel separately and the grant can win (a task, or seconds for a thawed tab).
-        await askTabs(false)
-        if (skip()) return currentSession()
+        if (done()) return currentSession()
+        // The tab that renewed before shared its session before releasing the lock, but that message and the
+        // lock grant travel separately and the grant can win (by a task, or seconds for a thawed tab).
+        await tabs.ask(false)
+        if (done()) return currentSession()
         const session = await call('refresh', (signal) => transport.refresh({ signal }).then(makeSession))
         if (stale(gen)) return currentSession()
         adopt(session, 'local', 'refresh')
         // Shared while still holding the lock, so the next tab to take it already has the new token.
-        share('refresh')
+        tabs.post({ type: 'session', cause: 'refresh', session })
         return currentSession()
       })
     } catch (thrown) {
       const error = toAuthError(thrown, 'refresh')
       if (stale(gen) || destroyed) return currentSession()
       if (isRefusal(error)) {
-        const s = get()
-        if (s.status === 'authenticated') signOut(isRevocation(error) ? 'revoked' : 'expired', error, true)
+        if (get().status === 'authenticated')
+          signOut(isRevocation(error) ? 'revoked' : 'expired', error, true)
         // A refused *initial* refresh means there was no session to restore: not an error.
-        else if (initialCall || unrestored(s)) signOut('no-session')
+        else if (initialCall || unrestored(get())) signOut('no-session')
         return null
       }
       // Network, timeout, 5xx, 408, 429, malformed answer: keep the session and retry with backoff.
@@ -207,84 +200,6 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
   const locked = <T>(task: () => Promise<T>): Promise<T> =>
     channel === null ? task() : withRefreshLock(channel, requestTimeout, task)
 
-  /** One auth request, bounded by `requestTimeout` and reported as a `request` event when it settles. */
-  async function call<T>(kind: 'login' | 'refresh' | 'logout', task: (signal: AbortSignal) => Promise<T>) {
-    const gen = generation()
-    const started = now()
-    const report = (outcome: AuthEventMap['request']['outcome'], error: AuthError | null = null) =>
-      emit('request', {
-        kind,
-        outcome: stale(gen) ? 'dropped' : outcome,
-        duration: now() - started,
-        error,
-      })
-    try {
-      const result = await withTimeout(task, requestTimeout, () => new AuthError('timeout'))
-      report('ok')
-      return result
-    } catch (thrown) {
-      const error = toAuthError(thrown, kind)
-      report(isRefusal(error) ? 'refused' : 'failed', error)
-      throw error
-    }
-  }
-
-  // --- cross-tab ---
-
-  /** Posts to the other tabs, and reports what actually travelled (the storage fallback carries less). */
-  function post(message: Outgoing<User>) {
-    const type = sync?.post(message)
-    if (type) emit('message', { direction: 'out', type, peer: message.type === 'answer' ? message.to : null })
-  }
-
-  // Called right after `adopt`, so the store holds the session (with the kept `user` object).
-  function share(cause: 'signin' | 'refresh') {
-    const session = sharedSession()
-    if (session) post({ type: 'session', cause, session })
-  }
-
-  /** Asks the open tabs for their session (see TabPeers.ask); each answer is adopted if it is fresher. */
-  const askTabs = (anyone: boolean) =>
-    sync?.kind === 'broadcast'
-      ? ask(
-          anyone,
-          () => post({ type: 'ask' }),
-          (session) => adoptShared(session, 'refresh'),
-        )
-      : Promise.resolve()
-
-  function onTabMessage(message: TabMessage<User>) {
-    if (destroyed || (message.type === 'answer' && message.to !== tabId)) return
-    const broadcast = sync?.kind === 'broadcast'
-    if (broadcast) heard(message.from)
-    emit('message', { direction: 'in', type: message.type, peer: broadcast ? message.from : null })
-    const s = get()
-    if (message.type === 'logout') {
-      if (s.status === 'authenticated' || unrestored(s))
-        signOut(message.reason === 'idle' ? 'idle' : 'other-tab')
-    } else if (message.type === 'session') adoptShared(message.session, message.cause)
-    // Storage fallback: no token travels, so this tab renews with the (shared) cookie itself.
-    else if (message.type === 'signin') {
-      if (s.status !== 'authenticated') background()
-    } else if (message.type === 'ask') {
-      const session = sharedSession()
-      if (session && session.expiresAt > now()) post({ type: 'answer', to: message.from, session })
-    } else answered(message.session, message.from)
-  }
-
-  function adoptShared(session: SharedSession<User>, cause: 'signin' | 'refresh') {
-    const s = get()
-    const sameUser = s.status === 'authenticated' && subjectOf(s.claims) === subjectOf(session.claims)
-    if (session.expiresAt <= now()) return
-    // A renewal only continues a session this tab holds or is still restoring. One that reaches a tab signed
-    // out, or holding another user, is a refresh that raced a logout or a sign-in elsewhere (refresh rule 5).
-    if (cause === 'refresh' && !sameUser && !unrestored(s)) return
-    if (sameUser && (s.expiresAt as number) >= session.expiresAt) return
-    adopt(session, 'tab', cause)
-  }
-
-  // --- lifecycle and public actions ---
-
   function start(): () => void {
     if (destroyed) {
       if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
@@ -296,17 +211,10 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     if (mounts === 1) {
       stopListening = listenForWakeUp((online) => {
         const s = get()
-        if (
-          s.status === 'authenticated'
-            ? isDue(s) || (online && s.error !== null)
-            : unrestored(s) && s.status !== 'loading'
-        )
+        if (s.status === 'authenticated' ? isDue(s) || (online && s.error !== null) : restoreFailed(s))
           background()
       })
-      if (channel !== null) sync = openTabSync<User>(channel, onTabMessage, tabId)
-      // Restarted while a question waits (StrictMode unmounts and mounts again at once): the old channel is
-      // closed, so ask again on the new one; the original wait still bounds it.
-      if (asking()) post({ type: 'ask' })
+      tabs.open()
       if (get().error !== null) retry()
       else schedule()
     }
@@ -327,7 +235,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     if (get().status !== 'loading') return
     const gen = generation()
     // A new tab first asks the open tabs; it calls the server only if none hands the session over.
-    await askTabs(true)
+    await tabs.ask(true)
     if (!destroyed && !stale(gen) && get().status === 'loading') await refresh().catch(noop)
   }
 
@@ -335,8 +243,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     arm(null)
     stopListening()
     stopListening = noop
-    sync?.close()
-    sync = null
+    tabs.close()
   }
 
   async function login(credentials: Credentials): Promise<Session<User>> {
@@ -362,7 +269,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
   function signIn(session: SessionWithLifetime<User>): Session<User> {
     drop()
     adopt(session, 'local', 'signin')
-    share('signin')
+    tabs.post({ type: 'session', cause: 'signin', session })
     return currentSession() as Session<User>
   }
 
@@ -379,35 +286,9 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     }
   }
 
-  /** Resolves once the state is not `loading` (at once when nothing was started to end it). */
-  const settled = () =>
-    new Promise<void>((resolve) => {
-      const check = () => {
-        if (get().status === 'loading' && started) return
-        unsubscribe()
-        resolve()
-      }
-      const unsubscribe = store.subscribe(check)
-      check()
-    })
-
   async function getAccessToken({ minValidity }: GetAccessTokenOptions = {}): Promise<string | null> {
-    await settled()
-    const session = destroyed ? null : currentSession()
-    if (session === null) return null
-    const remaining = session.expiresAt - now()
-    if (remaining > (minValidity ?? margin())) return session.accessToken
-    const { error } = get()
-    // The server is unreachable and a retry is scheduled: use the token while it lasts, else say why.
-    if (error !== null && remaining <= 0) throw error
-    try {
-      return error !== null ? session.accessToken : ((await refresh())?.accessToken ?? null)
-    } catch (error) {
-      // The renewal failed but the token still lasts a while: better than no token.
-      const current = currentSession()
-      if (current && current.expiresAt > now()) return current.accessToken
-      throw error
-    }
+    if (started) await whenSettled(store)
+    return destroyed ? null : validToken(get, now, minValidity ?? margin(), refresh)
   }
 
   function destroy() {
@@ -416,7 +297,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     drop()
     mounts = 0
     stop()
-    end()
+    tabs.end()
     // Terminal: a client destroyed before its session was restored ends signed out (no reason), so every
     // pending and later getAccessToken()/fetch() settles instead of waiting for a restore that never comes.
     if (get().status === 'loading') set(signedOut(null))
@@ -428,7 +309,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     subscribe: store.subscribe,
     start,
     login,
-    setSession: (tokenResponse: TokenResponse) => signIn(makeSession(tokenResponse)),
+    setSession: (tokenResponse) => signIn(makeSession(tokenResponse)),
     logout,
     refresh,
     getAccessToken,
@@ -440,7 +321,7 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
       apiOrigins: config.apiOrigins,
     }),
     on,
-    getTabInfo: () => ({ id: tabId, kind: sync?.kind ?? 'none' }),
+    getTabInfo: () => ({ id: tabId, kind: tabs.kind() }),
     destroy,
   }
 }

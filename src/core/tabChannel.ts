@@ -1,0 +1,76 @@
+import type { Emitter } from './createEmitter'
+import { type Outgoing, openTabSync, type SharedSession, type TabSync } from './crossTab'
+import { createTabPeers } from './tabPeers'
+import type { AuthEventMap, SignOutReason } from './types'
+
+export interface TabChannelHooks<User> {
+  emit: Emitter<AuthEventMap<User>>['emit']
+  /** This tab's session as another tab receives it, or null. */
+  shared(): SharedSession<User> | null
+  /** A session from another tab: shared after a sign-in or a renewal, or answered to this tab's question. */
+  onSession(session: SharedSession<User>, cause: 'signin' | 'refresh'): void
+  onLogout(reason: SignOutReason): void
+  /** Storage fallback: another tab signed in, and no token travelled with it. */
+  onSignin(): void
+}
+
+/**
+ * This tab's side of the cross-tab protocol: opens and closes the channel, answers the other tabs'
+ * questions, routes their messages to `hooks`, and reports every message as a `message` event.
+ */
+export function createTabChannel<User>(name: string | null, id: string, hooks: TabChannelHooks<User>) {
+  const peers = createTabPeers<User>()
+  let sync: TabSync<User> | null = null
+
+  function post(message: Outgoing<User>) {
+    const type = sync?.post(message)
+    if (type)
+      hooks.emit('message', { direction: 'out', type, peer: message.type === 'answer' ? message.to : null })
+  }
+
+  return {
+    kind: () => sync?.kind ?? 'none',
+    post,
+    open() {
+      if (name === null) return
+      sync = openTabSync<User>(
+        name,
+        (message) => {
+          if (message.type === 'answer' && message.to !== id) return
+          const broadcast = sync?.kind === 'broadcast'
+          if (broadcast) peers.heard(message.from)
+          hooks.emit('message', {
+            direction: 'in',
+            type: message.type,
+            peer: broadcast ? message.from : null,
+          })
+          if (message.type === 'logout') hooks.onLogout(message.reason === 'idle' ? 'idle' : 'other-tab')
+          else if (message.type === 'session') hooks.onSession(message.session, message.cause)
+          else if (message.type === 'signin') hooks.onSignin()
+          else if (message.type === 'ask') {
+            const session = hooks.shared()
+            if (session) post({ type: 'answer', to: message.from, session })
+          } else peers.answered(message.session, message.from)
+        },
+        id,
+      )
+      // Reopened while a question waits (StrictMode unmounts and mounts again at once): the old channel is
+      // closed, so ask again on the new one; the original wait still bounds it.
+      if (peers.asking()) post({ type: 'ask' })
+    },
+    close() {
+      sync?.close()
+      sync = null
+    },
+    /** Asks the open tabs for their session (see TabPeers.ask); each answer goes to `onSession`. */
+    ask: (anyone: boolean) =>
+      sync?.kind === 'broadcast'
+        ? peers.ask(
+            anyone,
+            () => post({ type: 'ask' }),
+            (session) => hooks.onSession(session, 'refresh'),
+          )
+        : Promise.resolve(),
+    end: peers.end,
+  }
+}
