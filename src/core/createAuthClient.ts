@@ -7,8 +7,9 @@ import { createAuthFetch } from './createAuthFetch'
 import { createEmitter } from './createEmitter'
 import { deepEqual, type SessionWithLifetime, sessionOf } from './createSession'
 import { randomId, type SharedSession, withRefreshLock } from './crossTab'
-import { isRefusal, isRevocation, toAuthError } from './httpTransport'
+import { isRefusal, toAuthError } from './httpTransport'
 import { createRenewalTimer } from './renewalTimer'
+import { renewSession } from './renewSession'
 import { resolveOptions } from './resolveOptions'
 import { createSingleFlight } from './singleFlight'
 import { createTabChannel } from './tabChannel'
@@ -160,42 +161,23 @@ export function createAuthClient<User = unknown>(options: AuthClientOptions<User
     return destroyed ? Promise.resolve(null) : run(renew)
   }
 
-  async function renew(gen: number): Promise<Session<User> | null> {
-    const meant = get().accessToken
-    const initialCall = get().status === 'loading'
-    // Dropped, or another tab renewed while this one waited: use its token, do not replay the cookie.
-    const done = () =>
-      stale(gen) || (get().accessToken !== meant && get().accessToken !== null && !isDue(get()))
-    try {
-      return await locked(async () => {
-        if (done()) return currentSession()
-        // The tab that renewed before shared its session before releasing the lock, but that message and the
-        // lock grant travel separately and the grant can win (by a task, or seconds for a thawed tab).
-        await tabs.ask(false)
-        if (done()) return currentSession()
-        const session = await call('refresh', (signal) => transport.refresh({ signal }).then(makeSession))
-        if (stale(gen)) return currentSession()
+  const renew = (gen: number) =>
+    renewSession<User>({
+      get,
+      stale: () => stale(gen),
+      isDue,
+      locked,
+      askTabs: () => tabs.ask(false),
+      request: () => call('refresh', (signal) => transport.refresh({ signal }).then(makeSession)),
+      adopt: (session) => {
         adopt(session, 'local', 'refresh')
-        // Shared while still holding the lock, so the next tab to take it already has the new token.
         tabs.post({ type: 'session', cause: 'refresh', session })
-        return currentSession()
-      })
-    } catch (thrown) {
-      const error = toAuthError(thrown, 'refresh')
-      if (stale(gen) || destroyed) return currentSession()
-      if (isRefusal(error)) {
-        if (get().status === 'authenticated')
-          signOut(isRevocation(error) ? 'revoked' : 'expired', error, true)
-        // A refused *initial* refresh means there was no session to restore: not an error.
-        else if (initialCall || unrestored(get())) signOut('no-session')
-        return null
-      }
-      // Network, timeout, 5xx, 408, 429, malformed answer: keep the session and retry with backoff.
-      fail(error, initialCall ? signedOut<User>('network') : undefined)
-      if (mounts) retry()
-      throw error
-    }
-  }
+      },
+      signOut,
+      fail,
+      retry: () => mounts && retry(),
+      destroyed: () => destroyed,
+    })
 
   const locked = <T>(task: () => Promise<T>): Promise<T> =>
     channel === null ? task() : withRefreshLock(channel, requestTimeout, task)

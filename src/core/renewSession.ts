@@ -1,0 +1,68 @@
+import type { AuthError } from './AuthError'
+import { signedOut, unrestored } from './authState'
+import { type SessionWithLifetime, sessionOf } from './createSession'
+import { isRefusal, isRevocation, toAuthError } from './httpTransport'
+import type { AuthState, Session, SignOutReason } from './types'
+
+/** What one renewal needs from its client: the state, the transitions, the lock, the tabs and the server. */
+export interface Renewal<User> {
+  get(): AuthState<User>
+  /** Whether the flight this renewal belongs to was dropped (logout, login, another tab's session). */
+  stale(): boolean
+  isDue(state: AuthState<User>): boolean
+  /** Runs `task` holding the cross-tab refresh lock. */
+  locked<T>(task: () => Promise<T>): Promise<T>
+  /** Asks the tabs this one has heard from for a fresher session (adopted as it arrives). */
+  askTabs(): Promise<unknown>
+  /** The refresh call: the server's answer as a session. */
+  request(): Promise<SessionWithLifetime<User>>
+  /** Adopts the renewed session and shares it with the other tabs. */
+  adopt(session: SessionWithLifetime<User>): void
+  signOut(reason: SignOutReason, error?: AuthError | null, tell?: boolean): void
+  fail(error: AuthError, partial?: AuthState<User>): void
+  /** Arms the backoff retry (when the client runs). */
+  retry(): void
+  destroyed(): boolean
+}
+
+/**
+ * One silent renewal, holding the lock. A refusal signs out (or, for the restore at start, means no
+ * session); a passing failure keeps the session, sets `error` and retries with backoff (refresh rule 3).
+ */
+export async function renewSession<User>(r: Renewal<User>): Promise<Session<User> | null> {
+  const meant = r.get().accessToken
+  const initialCall = r.get().status === 'loading'
+  const current = () => sessionOf(r.get())
+  // Dropped, or another tab renewed while this one waited: use its token, do not replay the cookie.
+  const done = () => {
+    const s = r.get()
+    return r.stale() || (s.accessToken !== meant && s.accessToken !== null && !r.isDue(s))
+  }
+  try {
+    return await r.locked(async () => {
+      if (done()) return current()
+      // The tab that renewed before shared its session before releasing the lock, but that message and the
+      // lock grant travel separately and the grant can win (by a task, or seconds for a thawed tab).
+      await r.askTabs()
+      if (done()) return current()
+      const session = await r.request()
+      // Adopted and shared while still holding the lock, so the next tab to take it has the new token.
+      if (!r.stale()) r.adopt(session)
+      return current()
+    })
+  } catch (thrown) {
+    const error = toAuthError(thrown, 'refresh')
+    if (r.stale() || r.destroyed()) return current()
+    if (isRefusal(error)) {
+      if (r.get().status === 'authenticated')
+        r.signOut(isRevocation(error) ? 'revoked' : 'expired', error, true)
+      // A refused *initial* refresh means there was no session to restore: not an error.
+      else if (initialCall || unrestored(r.get())) r.signOut('no-session')
+      return null
+    }
+    // Network, timeout, 5xx, 408, 429, malformed answer: keep the session and retry with backoff.
+    r.fail(error, initialCall ? signedOut<User>('network') : undefined)
+    r.retry()
+    throw error
+  }
+}
