@@ -1,16 +1,23 @@
 import { readFile, writeFile } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { relative } from 'node:path'
 import { defineConfig, type Options } from 'tsup'
 
 type Plugin = NonNullable<Options['plugins']>[number]
 
-const isReactEntry = (path: string) => /^index\.c?js$/.test(basename(path))
+// The entries that hold React code: the main one, the test wrapper, the idle timeout and the devtools (both builds).
+const REACT_ENTRIES = new Set(['index', 'testing-react', 'idle', 'devtools', 'devtools/production'])
+const isReactEntry = (path: string) =>
+  REACT_ENTRIES.has(
+    relative('dist', path)
+      .replaceAll('\\', '/')
+      .replace(/\.c?js$/, ''),
+  )
 const directive = /^\s*['"]use client['"];?\s*/
 
 // The React entry must start with "use client" (React Server Components). Rollup, which tsup runs for tree
 // shaking after every plugin's renderChunk, drops module-level directives (with a warning), so the line is
-// taken out before it and written back into the finished file. Only the React entry gets it: `/core`,
-// `/server` and their shared chunks stay usable on the server.
+// taken out before it and written back into the finished file. Only the React entries get it: `/core`,
+// `/server`, `/testing` and the shared chunks stay usable on the server.
 const useClient: Plugin = {
   name: 'use-client',
   renderChunk(code, chunk) {
@@ -32,6 +39,9 @@ export default defineConfig({
     server: 'src/server/index.ts',
     testing: 'src/testing/index.ts',
     'testing-react': 'src/testing/react/index.ts',
+    idle: 'src/idle/index.ts',
+    devtools: 'src/devtools/index.ts',
+    'devtools/production': 'src/devtools/production.ts',
   },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

@@ -62,6 +62,23 @@ async function sizes() {
       jwtDecodeExternal: { min: external.min, gzip: external.gzip },
     }
   }
+  // The opt-in features, measured by what they add to an app that already has the React entry (the core and
+  // the binding they share are counted once), and whether the React entry holds any of their code.
+  const react = await minGzip('src/index.ts', PEERS)
+  const reactInputs = Object.keys(react.inputs)
+  out.optIn = {}
+  for (const [name, file, folder] of [
+    ['./idle', 'bench/sizeEntries/reactWithIdle.ts', 'src/idle/'],
+    ['./devtools/production', 'bench/sizeEntries/reactWithDevtools.ts', 'src/devtools/'],
+  ]) {
+    const together = await minGzip(file, PEERS)
+    out.optIn[name] = {
+      addsGzip: together.gzip - react.gzip,
+      addsMin: together.min - react.min,
+      filesInReactEntry: reactInputs.filter((input) => input.startsWith(folder)).length,
+    }
+  }
+  out.optIn['./devtools (production build)'] = { min: (await minGzip('src/devtools/index.ts', PEERS)).min }
   return out
 }
 
@@ -368,7 +385,8 @@ function tableRows(r) {
   const add = (section, metric, result, budget = '', ok = null) =>
     rows.push({ section, metric, result, budget, ok })
   if (r.sizes) {
-    for (const [name, s] of Object.entries(r.sizes)) {
+    const { optIn = {}, ...entries } = r.sizes
+    for (const [name, s] of Object.entries(entries)) {
       const react = name === '.'
       add(
         '1 size',
@@ -378,6 +396,24 @@ function tableRows(r) {
         react ? s.jwtDecodeBundled.gzip <= 5 * KB : null,
       )
       add('1 size', `${name} min+gzip (jwt-decode external)`, bytes(s.jwtDecodeExternal.gzip))
+    }
+    for (const [name, s] of Object.entries(optIn)) {
+      if ('min' in s) {
+        add('1 size', `${name} min`, `${s.min} B (renders nothing)`)
+        continue
+      }
+      add(
+        '1 size',
+        `${name}: added to an app with the React entry`,
+        `+${bytes(s.addsGzip)} min+gzip; +${bytes(s.addsMin)} min`,
+      )
+      add(
+        '1 size',
+        `  its code in the React entry`,
+        `${plural(s.filesInReactEntry, 'file')}`,
+        '0',
+        s.filesInReactEntry === 0,
+      )
     }
   }
   for (const run of r.tabs ?? []) {

@@ -14,6 +14,9 @@ export const packageEntries = [
   { subpath: './server', source: 'src/server/index.ts' },
   { subpath: './testing', source: 'src/testing/index.ts' },
   { subpath: './testing/react', source: 'src/testing/react/index.ts' },
+  { subpath: './idle', source: 'src/idle/index.ts' },
+  { subpath: './devtools', source: 'src/devtools/index.ts' },
+  { subpath: './devtools/production', source: 'src/devtools/production.ts' },
 ].map((entry) => ({ name: PACKAGE_NAME + entry.subpath.slice(1), ...entry }))
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')

@@ -28,4 +28,25 @@ describe('bundle size', () => {
     expect(gzip, `React entry is ${gzip} bytes min+gzip`).toBeLessThanOrEqual(CEILING)
     expect(gzip).toBeGreaterThan(SPEC_TARGET) // when this fails, the SPEC target is met: restore it here
   })
+
+  it('the idle timeout and the devtools cost the React entry 0 bytes: none of their code is in it', async () => {
+    const { gzip, inputs } = await minGzip('src/index.ts', PEERS)
+    const files = Object.keys(inputs)
+    expect(files.filter((file) => /^src\/(idle|devtools)\//.test(file))).toEqual([])
+    // The control: an app that imports them does bundle them, so the check above can fail.
+    const withIdle = await minGzip('bench/sizeEntries/reactWithIdle.ts', PEERS)
+    const withDevtools = await minGzip('bench/sizeEntries/reactWithDevtools.ts', PEERS)
+    expect(Object.keys(withIdle.inputs)).toContain('src/idle/idleTimeout.ts')
+    expect(Object.keys(withDevtools.inputs)).toContain('src/devtools/AuthDevtools.tsx')
+    expect(withIdle.gzip).toBeGreaterThan(gzip)
+    expect(withDevtools.gzip).toBeGreaterThan(gzip)
+  })
+
+  it('`react-jwt-session/devtools` is nothing in a production build', async () => {
+    // The panel is parsed but dropped: what is left is a component that renders null.
+    const production = await minGzip('src/devtools/index.ts', PEERS)
+    const shipped = await minGzip('src/devtools/production.ts', PEERS)
+    expect(production.min, `${production.min} bytes`).toBeLessThan(60)
+    expect(shipped.min).toBeGreaterThan(2_000)
+  })
 })

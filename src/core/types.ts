@@ -156,7 +156,7 @@ export interface LogoutOptions {
 }
 
 /** What each event of `client.on` carries (SPEC §9). */
-export interface AuthEventMap<User = unknown> {
+export interface AuthEventMap<User = RegisteredUser> {
   /** A transition into a signed-in session: login/`setSession`, restored at start, or adopted from a tab. */
   signin: { session: Session<User>; source: 'this-tab' | 'other-tab' | 'restore' }
   /** A transition from signed in to signed out (never a first visit that finds no session). */
@@ -184,7 +184,7 @@ export interface AuthEventMap<User = unknown> {
 
 export type AuthEventType = keyof AuthEventMap
 
-export type AuthEventListener<T extends AuthEventType, User = unknown> = (
+export type AuthEventListener<T extends AuthEventType, User = RegisteredUser> = (
   event: AuthEventMap<User>[T],
 ) => void
 

@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react'
 import { useAuthContext } from './context'
+import { useLogout } from './useLogout'
 
 export interface SignOutProps {
   /**
@@ -27,7 +28,10 @@ export interface SignOutProps {
  * <Route path="/logout" element={<SignOut onSignedOut={() => navigate('/')}>Signing out…</SignOut>} />
  */
 export function SignOut({ everywhere = false, onSignedOut, children = null }: SignOutProps): ReactNode {
-  const { client } = useAuthContext('<SignOut>')
+  // Named first, so a missing provider is reported as <SignOut>'s, not as the hook's inside it.
+  useAuthContext('<SignOut>')
+  // The same path as a sign-out button on `useLogout()`: one mutation, visible to TanStack's devtools.
+  const { mutateAsync } = useLogout()
   const [done, setDone] = useState(false)
   const started = useRef(false)
   const mounted = useRef(false)
@@ -42,7 +46,7 @@ export function SignOut({ everywhere = false, onSignedOut, children = null }: Si
     // Refs survive StrictMode's unmount-and-remount of effects, so the second run does not sign out again.
     if (!started.current) {
       started.current = true
-      void client.logout({ everywhere }).then(() => {
+      void mutateAsync({ everywhere }).then(() => {
         if (!mounted.current) return
         setDone(true)
         latest.current?.()
@@ -51,7 +55,7 @@ export function SignOut({ everywhere = false, onSignedOut, children = null }: Si
     return () => {
       mounted.current = false
     }
-  }, [client, everywhere])
+  }, [mutateAsync, everywhere])
 
   return done ? null : children
 }

@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react'
-import type { AuthClient, AuthState, RegisteredUser } from '../core/types'
+import type { AuthClient, AuthEventListener, AuthEventType, AuthState, RegisteredUser } from '../core/types'
 import { RequireAuth, type RequireAuthProps } from './RequireAuth'
 import { type UseAuthResult, useAuth } from './useAuth'
 import { useAuthClient } from './useAuthClient'
+import { useAuthEvent } from './useAuthEvent'
 import { type UseLoginOptions, type UseLoginResult, useLogin } from './useLogin'
 import { type UseSessionOptions, type UseSessionResult, useSession } from './useSession'
 
@@ -15,6 +16,7 @@ export interface AuthHooks<User = RegisteredUser> {
   useSession: (options?: UseSessionOptions) => UseSessionResult<User>
   useLogin: (options?: UseLoginOptions<User>) => UseLoginResult<User>
   useAuthClient: () => AuthClient<User>
+  useAuthEvent: <T extends AuthEventType>(type: T, listener: AuthEventListener<T, User>) => void
   RequireAuth: (props: RequireAuthProps<User>) => ReactNode
 }
 
@@ -29,5 +31,5 @@ export interface AuthHooks<User = RegisteredUser> {
  * const name = useAuth((state) => state.user?.name) // string | undefined
  */
 export function createAuthHooks<User = RegisteredUser>(): AuthHooks<User> {
-  return { useAuth, useSession, useLogin, useAuthClient, RequireAuth } as AuthHooks<User>
+  return { useAuth, useSession, useLogin, useAuthClient, useAuthEvent, RequireAuth } as AuthHooks<User>
 }

@@ -1,14 +1,14 @@
 import type { Decorator } from '@storybook/react-vite'
 import { type ReactNode, useSyncExternalStore } from 'react'
+// Shared with the package's devtools (internal modules, not public API), so the inspector and the panel
+// read the session the same way.
+import { describeTimes } from '../../src/devtools/describeTimes'
+import { formatDuration } from '../../src/react/formatDuration'
 import { useOptionalHarness } from './harnessContext'
 import type { StoryHarness } from './makeStoryClient'
 import { useNow } from './useNow'
 
-/** `m:ss`, for countdowns. */
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.ceil(ms / 1000))
-  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
-}
+export { formatDuration }
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -50,25 +50,14 @@ function InspectorPanel({
   label,
   controls,
 }: Required<Omit<SessionInspectorProps, 'harness'>> & { harness: StoryHarness }) {
-  const { client, server, clock, margin, crossTab: shared } = harness
+  const { client, server, clock, crossTab: shared } = harness
   const state = useSyncExternalStore(client.subscribe, client.getState, client.getState)
   const now = useNow(clock)
   const { stats } = server
-  const { status, user, reason, error, expiresAt, refreshing } = state
+  const { status, user, reason, error } = state
 
-  let expiry = '—'
-  let next = '—'
-  if (status === 'authenticated' && expiresAt !== null) {
-    const left = expiresAt - now
-    expiry = left > 0 ? `in ${formatDuration(left)}` : `expired ${formatDuration(-left)} ago`
-    if (refreshing) next = 'renewing now…'
-    else if (error) next = 'retrying (backoff)'
-    else next = left - margin > 0 ? `in ${formatDuration(left - margin)}` : 'due now'
-  } else if (refreshing) {
-    next = 'restoring now…'
-  } else if (reason === 'network') {
-    next = 'retrying (backoff)'
-  }
+  // The devtools' reading of the state: the renewal time is the client's `refreshAt`, never re-derived.
+  const { expiry, nextRenewal: next } = describeTimes(state, now)
   const recent = harness.log.slice(-4)
 
   return (

@@ -130,8 +130,6 @@ export interface StoryHarness {
   args: StoryArgs
   /** Whether this client is one tab of several (cross-tab sync on, the server shared). */
   crossTab: boolean
-  /** The refresh margin the client uses with these args, in ms. */
-  margin: number
   /** Moves the clock to just past the moment the client starts its refresh. */
   skipToRefresh: () => void
   /** Moves the clock to just past the access token's expiry. */
@@ -157,12 +155,6 @@ export interface SharedBrowser {
   log: LoggedRequest[]
   /** The BroadcastChannel (and Web Locks) name; without it the client has cross-tab sync off. */
   channel?: string
-}
-
-export function marginFor({ accessTtl, refreshMargin }: StoryArgs): number {
-  const lifetime = accessTtl * 1000
-  const wanted = refreshMargin ?? Math.min(60_000, lifetime * 0.2)
-  return Math.max(0, Math.min(wanted, lifetime / 2))
 }
 
 /** A strict test server, clock and network for one story, with nothing shared. */
@@ -236,7 +228,6 @@ export function makeStoryClient(
     crossTab: channel === undefined ? false : { name: channel },
     ...(args.refreshMargin === undefined ? {} : { refreshMargin: args.refreshMargin }),
   })
-  const margin = marginFor(args)
 
   return {
     client,
@@ -246,10 +237,10 @@ export function makeStoryClient(
     log,
     args,
     crossTab: channel !== undefined,
-    margin,
     skipToRefresh() {
-      const { expiresAt } = client.getState()
-      if (expiresAt !== null) clock.advance(expiresAt - margin - clock.now() + 50)
+      // The client's own schedule: `refreshAt` is when it will renew.
+      const { refreshAt } = client.getState()
+      if (refreshAt !== null) clock.advance(refreshAt - clock.now() + 50)
     },
     skipPastExpiry() {
       const { expiresAt } = client.getState()

@@ -47,6 +47,8 @@ export function signOutMessage(reason: SignOutReason | null): string | null {
       return 'You signed out in another tab.'
     case 'network':
       return 'Cannot reach the server to restore your session. Retrying in the background.'
+    case 'idle':
+      return 'You were signed out after a period of inactivity.'
     default:
       return null
   }

@@ -7,7 +7,9 @@ import {
   SignOut,
   useAuth,
   useAuthClient,
+  useAuthEvent,
   useLogin,
+  useLogout,
   useSession,
 } from 'react-jwt-session'
 import { expect, it } from 'vitest'
@@ -31,6 +33,14 @@ function CallsUseAuthClient() {
   useAuthClient()
   return null
 }
+function CallsUseLogout() {
+  useLogout()
+  return null
+}
+function CallsUseAuthEvent() {
+  useAuthEvent('signout', () => {})
+  return null
+}
 
 const cases: [string, ReactElement][] = [
   ['useAuth', <CallsUseAuth key="1" />],
@@ -41,6 +51,8 @@ const cases: [string, ReactElement][] = [
   ['<SignedIn>', <SignedIn key="6">in</SignedIn>],
   ['<SignedOut>', <SignedOut key="7">out</SignedOut>],
   ['<SignOut>', <SignOut key="8">bye</SignOut>],
+  ['useLogout', <CallsUseLogout key="9" />],
+  ['useAuthEvent', <CallsUseAuthEvent key="10" />],
 ]
 
 it.each(cases)('%s outside <AuthProvider> throws an error that says how to fix it', (name, element) => {

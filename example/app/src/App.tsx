@@ -1,6 +1,8 @@
 import { QueryClientProvider } from '@tanstack/react-query'
 import { AuthProvider, SignedIn } from 'react-jwt-session'
-import { authClient, loginUrl, queryClient, RequireAuth, useAuth } from './auth'
+import { AuthDevtools } from 'react-jwt-session/devtools'
+import { IdleWarning } from 'react-jwt-session/idle'
+import { authClient, idleEnabled, loginUrl, queryClient, RequireAuth, useAuth } from './auth'
 import { Dashboard } from './Dashboard'
 import { LoginPage } from './LoginPage'
 import { LogoutPage } from './LogoutPage'
@@ -66,6 +68,9 @@ export function App() {
         <main>
           <Routes />
         </main>
+        {idleEnabled ? <IdleWarning /> : null}
+        {/* Nothing in the production build; `react-jwt-session/devtools/production` would keep it. */}
+        <AuthDevtools />
       </AuthProvider>
     </QueryClientProvider>
   )

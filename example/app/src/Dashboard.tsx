@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query'
 import { useEffect, useState } from 'react'
-import { describeRefreshError, type Item, useAuth, useAuthClient, useSession } from './auth'
+import { useLogout } from 'react-jwt-session'
+import { describeRefreshError, type Item, useAuth, useAuthClient, useAuthEvent, useSession } from './auth'
 import { Link } from './router'
 
 /** The clock, re-read every `ms`, for live countdowns. */
@@ -30,19 +31,22 @@ function RefreshErrorBanner() {
 function RefreshCountdown() {
   const { expiresAt, claims, error } = useSession()
   const refreshing = useAuth((state) => state.refreshing)
+  // When the client will renew, as it scheduled it: the UI never re-derives the margin.
+  const refreshAt = useAuth((state) => state.refreshAt)
   const now = useNow(250)
   if (expiresAt === null) return null
-  // The client renews `min(60 s, 20 % of the lifetime)` before expiry (its default `refreshMargin`); the
-  // lifetime is read from the token's own claims.
-  const lifetime =
-    claims?.exp !== undefined && claims.iat !== undefined ? (claims.exp - claims.iat) * 1000 : 0
-  const refreshAt = expiresAt - Math.min(60_000, lifetime * 0.2)
   const seconds = (until: number) => `${Math.max(0, Math.ceil((until - now) / 1000))} s`
   return (
     <dl className="facts">
       <dt>Next silent refresh</dt>
       <dd data-testid="next-refresh">
-        {refreshing ? 'renewing now…' : error ? 'retrying with backoff' : `in ${seconds(refreshAt)}`}
+        {refreshing
+          ? 'renewing now…'
+          : error
+            ? 'retrying with backoff'
+            : refreshAt === null
+              ? '—'
+              : `in ${seconds(refreshAt)}`}
       </dd>
       <dt>Access token expires</dt>
       <dd>{expiresAt > now ? `in ${seconds(expiresAt)}` : 'expired, waiting for the server'}</dd>
@@ -107,8 +111,38 @@ function ItemList() {
   )
 }
 
+/** The last auth events of this tab, from `useAuthEvent`: renewals (here or in another tab) and failures. */
+function AuthEvents() {
+  const [events, setEvents] = useState<{ id: number; at: number; text: string }[]>([])
+  const add = (text: string) =>
+    setEvents((previous) =>
+      [{ id: (previous[0]?.id ?? 0) + 1, at: Date.now(), text }, ...previous].slice(0, 5),
+    )
+  useAuthEvent('refresh', ({ source }) =>
+    add(source === 'this-tab' ? 'Token renewed by this tab' : 'Token renewed by another tab'),
+  )
+  useAuthEvent('error', ({ error }) => add(`Renewal failed: ${describeRefreshError(error)}`))
+  return (
+    <section className="card" aria-labelledby="events-title">
+      <h2 id="events-title">Auth events</h2>
+      {events.length === 0 ? (
+        <p className="muted">None yet: the first renewal shows here.</p>
+      ) : (
+        <ul className="events" aria-label="Auth events">
+          {events.map((event) => (
+            <li key={event.id}>
+              <span className="muted">{clockTime(event.at)}</span> {event.text}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
 export function Dashboard() {
-  const { user, logout } = useAuth()
+  const user = useAuth((state) => state.user)
+  const logout = useLogout()
   return (
     <>
       <RefreshErrorBanner />
@@ -122,12 +156,18 @@ export function Dashboard() {
           <Link to="/logout" className="button secondary">
             Sign out
           </Link>
-          <button type="button" className="danger" onClick={() => void logout({ everywhere: true })}>
+          <button
+            type="button"
+            className="danger"
+            onClick={() => logout.mutate({ everywhere: true })}
+            disabled={logout.isPending}
+          >
             Sign out everywhere
           </button>
         </div>
       </section>
       <ItemList />
+      <AuthEvents />
     </>
   )
 }

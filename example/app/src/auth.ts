@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query'
 import { type AuthError, createAuthClient, createAuthHooks } from 'react-jwt-session'
+import { idleTimeout } from 'react-jwt-session/idle'
 
 /** The user as the reference server sends it with every token. */
 export interface DemoUser {
@@ -27,7 +28,17 @@ const SIGNED_OUT = ['logout', 'other-tab', 'idle']
 export const loginUrl = (path: string, reason: string | null) =>
   SIGNED_OUT.includes(reason ?? '') ? '/login' : `/login?next=${encodeURIComponent(path)}`
 
-export const { useAuth, useSession, useLogin, useAuthClient, RequireAuth } = createAuthHooks<DemoUser>()
+export const { useAuth, useSession, useLogin, useAuthClient, useAuthEvent, RequireAuth } =
+  createAuthHooks<DemoUser>()
+
+/**
+ * The idle timeout is opt-in: `?idle=30` signs out after 30 s without activity in any tab (the warning
+ * comes 6 s before). Read once, when the app loads.
+ */
+const idleSeconds =
+  typeof window === 'undefined' ? 0 : Number(new URLSearchParams(window.location.search).get('idle') ?? 0)
+export const idleEnabled = Number.isFinite(idleSeconds) && idleSeconds > 0
+if (idleEnabled) idleTimeout(authClient, { timeout: idleSeconds * 1000 })
 
 export const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 10_000, retry: 1, refetchOnWindowFocus: false } },

@@ -1,0 +1,4 @@
+'use client'
+
+export type { AuthDevtoolsProps, DevtoolsPosition } from './AuthDevtools'
+export { AuthDevtools } from './developmentOnly'
