@@ -22,7 +22,8 @@ export const App = () => (
 function ToLogin() {
   const { pathname, search, hash } = useLocation()
   const signedOut = ['logout', 'other-tab', 'idle'].includes(useSession().reason ?? '')
-  return <Navigate to={signedOut ? '/login' : `/login?next=${encodeURIComponent(pathname + search + hash)}`} replace />
+  const to = signedOut ? '/login' : `/login?next=${encodeURIComponent(pathname + search + hash)}`
+  return <><p>Loading…</p><Navigate to={to} replace /></> // shown until the redirect lands: never a blank page
 }
 
 function Login() {

@@ -114,9 +114,9 @@ describe('the headline app', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor()
     expect(path(page)).toBe('/login')
 
-    // Every painted frame shows something: the form (no gate: sessionHint knows there is no session), the
-    // page, "Signing out…", the form again.
-    expect(await views(page)).toEqual(['login', 'home', 'signing-out', 'login'])
+    // Every painted frame shows something: "Loading…" while the guard redirects (there is no session gate:
+    // sessionHint knows this browser has no session), the form, the page, "Signing out…", the form again.
+    expect(await views(page)).toEqual(['loading', 'login', 'home', 'signing-out', 'login'])
     // The anonymous first load made no refused refresh (sessionHint), so the console stayed clean.
     expect(consoleLines).toEqual([])
   })
