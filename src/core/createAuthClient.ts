@@ -2,10 +2,10 @@ import { createStore } from 'zustand/vanilla'
 import { AuthError } from './AuthError'
 import { validToken, whenSettled } from './accessToken'
 import { createAuthRequest } from './authRequest'
-import { initialState, restoreFailed, signedOut, subjectOf, unrestored } from './authState'
+import { initialState, restoreFailed, signedOut, unrestored } from './authState'
 import { createAuthFetch } from './createAuthFetch'
 import { createEmitter } from './createEmitter'
-import { deepEqual, type SessionWithLifetime, sessionOf } from './createSession'
+import { type SessionWithLifetime, sessionOf } from './createSession'
 import { randomId, type SharedSession, withRefreshLock } from './crossTab'
 import { isRefusal, toAuthError } from './httpTransport'
 import { createRenewalTimer } from './renewalTimer'
@@ -14,6 +14,7 @@ import { resolveOptions } from './resolveOptions'
 import { createSingleFlight } from './singleFlight'
 import { createTabChannel } from './tabChannel'
 import { type Cancel, noop } from './timers'
+import { createTransitions } from './transitions'
 import type {
   AuthClient,
   AuthClientOptions,
@@ -25,7 +26,6 @@ import type {
   RegisteredCredentials,
   RegisteredUser,
   Session,
-  SignOutReason,
 } from './types'
 import { listenForWakeUp } from './wakeUp'
 import { warnOnce } from './warnOnce'
@@ -45,13 +45,12 @@ export function createAuthClient<User = RegisteredUser>(
     resolveOptions(options)
   const { on, emit } = createEmitter<AuthEventMap<User>>()
   const tabId = randomId()
-  let [initial, lifetime] = initialState(options.initialSession, makeSession, config.hasSession())
+  const [initial, lifetime] = initialState(options.initialSession, makeSession, config.hasSession())
   const store = createStore<AuthState<User>>()(() => initial)
   const get = store.getState
-  const set = (partial: Partial<AuthState<User>>) => store.setState(partial)
   /** `refreshing` and `refreshAt` follow the flight and the timer; written only when they change. */
   const put = <K extends 'refreshing' | 'refreshAt'>(key: K, value: AuthState<User>[K]) => {
-    if (get()[key] !== value) set({ [key]: value } as Partial<AuthState<User>>)
+    if (get()[key] !== value) store.setState({ [key]: value } as Partial<AuthState<User>>)
   }
   const flight = createSingleFlight<Session<User> | null>((busy) => put('refreshing', busy))
   const { run, stale, drop, generation } = flight
@@ -61,14 +60,14 @@ export function createAuthClient<User = RegisteredUser>(
     () => background(),
     (at) => put('refreshAt', at),
   )
-  const tabs = createTabChannel<User>(channel, tabId, {
+  const tabs: ReturnType<typeof createTabChannel<User>> = createTabChannel<User>(channel, tabId, {
     emit,
-    shared: () => {
+    shared: (): SharedSession<User> | null => {
       const session = currentSession()
       // With its lifetime, so the other tab schedules the same renewal.
-      return session && session.expiresAt > now() ? { ...session, lifetime } : null
+      return session && session.expiresAt > now() ? { ...session, lifetime: life() } : null
     },
-    onSession: adoptShared,
+    onSession: (session, cause) => adoptShared(session, cause),
     onLogout: (reason) => {
       if (get().status === 'authenticated' || unrestored(get())) signOut(reason)
     },
@@ -83,83 +82,25 @@ export function createAuthClient<User = RegisteredUser>(
   let stopListening: Cancel = noop
 
   const currentSession = () => sessionOf(get())
-  const margin = () => config.margin(lifetime)
+  const margin = () => config.margin(life())
   const isDue = (s: AuthState<User>) => s.expiresAt !== null && s.expiresAt - now() <= margin()
-  /** When the renewal of a token expiring at `expiresAt` is due; null while the client is not running. */
-  const renewalAt = (expiresAt: number | null) => (mounts && expiresAt !== null ? expiresAt - margin() : null)
-  const schedule = () => arm(get().status === 'authenticated' ? renewalAt(get().expiresAt) : null)
+  const transitions = createTransitions(store, lifetime, {
+    emit,
+    now,
+    drop,
+    arm,
+    // While the client runs: `start()` arms the timer, the last stop disarms it.
+    renewalAt: (expiresAt, ms) => (mounts ? expiresAt - config.margin(ms) : null),
+    writeHint,
+    post: tabs.post,
+  })
+  const { adopt, signOut, fail, adoptShared } = transitions
+  const life = (): number => transitions.lifetime()
+  const schedule = () => {
+    const { status, expiresAt } = get()
+    arm(status === 'authenticated' && expiresAt !== null ? expiresAt - margin() : null)
+  }
   const background = () => void refresh().catch(noop)
-
-  // The named transitions: every store write but `refreshing` and `refreshAt` goes through these three.
-
-  /**
-   * Signed in with `session`: `from` says whether this tab got it from the server or another tab, `cause`
-   * whether it is a sign-in (login, `setSession`) or a renewal (the restore at start included).
-   */
-  function adopt(
-    session: SessionWithLifetime<User> | SharedSession<User>,
-    from: 'local' | 'tab',
-    cause: 'signin' | 'refresh',
-  ) {
-    const previous = get()
-    let signedIn = previous.status === 'authenticated'
-    if (signedIn && subjectOf(previous.claims) !== subjectOf(session.claims)) {
-      // Another user: drop the old one completely (and so its query cache) before adopting the new one.
-      signOut(from === 'tab' ? 'other-tab' : 'logout')
-      signedIn = false
-    }
-    const { lifetime: ms, ...fields } = session
-    lifetime = ms
-    set({
-      ...fields,
-      status: 'authenticated',
-      // Structural sharing: a silent refresh does not change `user`, so its readers do not re-render.
-      user: previous.user !== null && deepEqual(previous.user, session.user) ? previous.user : session.user,
-      refreshAt: renewalAt(session.expiresAt),
-      error: null,
-      reason: null,
-    })
-    writeHint(true)
-    schedule()
-    const current = currentSession() as Session<User>
-    const local = from === 'local'
-    if (local && cause === 'signin') emit('signin', { session: current, source: 'this-tab' })
-    else if (signedIn) emit('refresh', { session: current, source: local ? 'this-tab' : 'other-tab' })
-    else
-      emit('signin', {
-        session: current,
-        source: cause === 'refresh' && unrestored(previous) ? 'restore' : 'other-tab',
-      })
-  }
-
-  /** Signed out: whatever is in flight is dropped, and (`tell`) the other tabs follow. */
-  function signOut(reason: SignOutReason, error: AuthError | null = null, tell = false) {
-    const s = get()
-    // A first visit finding no session, or a loading client, was never signed in: not a sign-out.
-    const was = s.status === 'authenticated' || (s.status !== 'loading' && s.reason === 'network')
-    drop()
-    set(signedOut(reason, error))
-    arm(null)
-    writeHint(false)
-    if (tell) tabs.post(reason === 'idle' ? { type: 'logout', reason } : { type: 'logout' })
-    if (was && reason !== 'no-session') emit('signout', { reason, error })
-    if (error) emit('error', { error })
-  }
-
-  /** A passing failure: the session (if any) is kept and `error` says why; `partial` is a failed restore. */
-  function fail(error: AuthError, partial?: AuthState<User>) {
-    set({ ...partial, error })
-    emit('error', { error })
-  }
-
-  function adoptShared(session: SharedSession<User>, cause: 'signin' | 'refresh') {
-    const s = get()
-    const sameUser = s.status === 'authenticated' && subjectOf(s.claims) === subjectOf(session.claims)
-    // A renewal only continues a session this tab holds or is still restoring; one that reaches a tab signed
-    // out, or holding another user, raced a logout or a sign-in elsewhere (refresh rule 5). Never go back.
-    if (session.expiresAt <= now() || (cause === 'refresh' && !sameUser && !unrestored(s))) return
-    if (!sameUser || (s.expiresAt as number) < session.expiresAt) adopt(session, 'tab', cause)
-  }
 
   function refresh(): Promise<Session<User> | null> {
     return destroyed ? Promise.resolve(null) : run(renew)
@@ -286,7 +227,7 @@ export function createAuthClient<User = RegisteredUser>(
     tabs.end()
     // Terminal: a client destroyed before its session was restored ends signed out (no reason), so every
     // pending and later getAccessToken()/fetch() settles instead of waiting for a restore that never comes.
-    if (get().status === 'loading') set(signedOut(null))
+    if (get().status === 'loading') store.setState(signedOut(null))
   }
 
   return {
