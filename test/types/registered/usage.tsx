@@ -9,6 +9,7 @@ import {
   type Session,
   useAuth,
   useAuthClient,
+  useAuthEvent,
   useLogin,
   useSession,
 } from 'react-jwt-session'
@@ -34,6 +35,9 @@ expectTypeOf<Session['claims']['sub']>().toEqualTypeOf<string | undefined>()
 void client.login({ username: 'ada', password: 'lovelace' })
 // @ts-expect-error: a typo in the credentials does not compile
 void client.login({ usernmae: 'ada', password: 'lovelace' })
+// Events carry the registered user and claims.
+client.on('signin', ({ session }) => expectTypeOf(session.user).toEqualTypeOf<AppUser>())
+client.on('refresh', ({ session }) => expectTypeOf(session.claims.role).toEqualTypeOf<'admin' | 'member'>())
 
 createAuthClient({
   getUser: (claims) => {
@@ -60,6 +64,7 @@ export function HookTypes() {
   // @ts-expect-error: a typo in the credentials does not compile
   useLogin().mutate({ usernmae: 'ada', password: 'lovelace' })
   useLogin({ onSuccess: (session) => expectTypeOf(session.claims.tenant).toEqualTypeOf<string>() })
+  useAuthEvent('signin', ({ session }) => expectTypeOf(session.user).toEqualTypeOf<AppUser>())
   return null
 }
 
