@@ -60,21 +60,23 @@ export function createAuthClient<User = RegisteredUser>(
     () => background(),
     (at) => put('refreshAt', at),
   )
-  const tabs: ReturnType<typeof createTabChannel<User>> = createTabChannel<User>(channel, tabId, {
+  const tabs: ReturnType<typeof createTabChannel<User>> = createTabChannel<User>(
+    channel,
+    tabId,
     emit,
-    shared: (): SharedSession<User> | null => {
+    (): SharedSession<User> | null => {
       const session = currentSession()
       // With its lifetime, so the other tab schedules the same renewal.
       return session && session.expiresAt > now() ? { ...session, lifetime: life() } : null
     },
-    onSession: (session, cause) => adoptShared(session, cause),
-    onLogout: (reason) => {
+    (session, cause) => adoptShared(session, cause),
+    (reason) => {
       if (get().status === 'authenticated' || unrestored(get())) signOut(reason)
     },
-    onSignin: () => {
+    () => {
       if (get().status !== 'authenticated') background()
     },
-  })
+  )
 
   let mounts = 0
   let started = false
@@ -121,7 +123,6 @@ export function createAuthClient<User = RegisteredUser>(
       signOut,
       fail,
       retry: () => mounts && retry(),
-      destroyed: () => destroyed,
     })
 
   const locked = <T>(task: () => Promise<T>): Promise<T> =>
@@ -163,7 +164,7 @@ export function createAuthClient<User = RegisteredUser>(
     const gen = generation()
     // A new tab first asks the open tabs; it calls the server only if none hands the session over.
     await tabs.ask(true)
-    if (!destroyed && !stale(gen) && get().status === 'loading') await refresh().catch(noop)
+    if (!stale(gen) && get().status === 'loading') await refresh().catch(noop)
   }
 
   function stop() {

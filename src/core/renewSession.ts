@@ -7,7 +7,10 @@ import type { AuthState, Session, SignOutReason } from './types'
 /** What one renewal needs from its client: the state, the transitions, the lock, the tabs and the server. */
 export interface Renewal<User> {
   get(): AuthState<User>
-  /** Whether the flight this renewal belongs to was dropped (logout, login, another tab's session). */
+  /**
+   * Whether the flight this renewal belongs to was dropped (logout, login, another tab's session, or the
+   * client destroyed: `destroy()` drops the flight too).
+   */
   stale(): boolean
   isDue(state: AuthState<User>): boolean
   /** Runs `task` holding the cross-tab refresh lock. */
@@ -22,7 +25,6 @@ export interface Renewal<User> {
   fail(error: AuthError, partial?: AuthState<User>): void
   /** Arms the backoff retry (when the client runs). */
   retry(): void
-  destroyed(): boolean
 }
 
 /**
@@ -52,7 +54,7 @@ export async function renewSession<User>(r: Renewal<User>): Promise<Session<User
     })
   } catch (thrown) {
     const error = toAuthError(thrown, 'refresh')
-    if (r.stale() || r.destroyed()) return current()
+    if (r.stale()) return current()
     if (isRefusal(error)) {
       if (r.get().status === 'authenticated')
         r.signOut(isRevocation(error) ? 'revoked' : 'expired', error, true)

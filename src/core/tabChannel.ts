@@ -3,29 +3,31 @@ import { type Outgoing, openTabSync, type SharedSession, type TabSync } from './
 import { createTabPeers } from './tabPeers'
 import type { AuthEventMap, SignOutReason } from './types'
 
-export interface TabChannelHooks<User> {
-  emit: Emitter<AuthEventMap<User>>['emit']
-  /** This tab's session as another tab receives it, or null. */
-  shared(): SharedSession<User> | null
-  /** A session from another tab: shared after a sign-in or a renewal, or answered to this tab's question. */
-  onSession(session: SharedSession<User>, cause: 'signin' | 'refresh'): void
-  onLogout(reason: SignOutReason): void
-  /** Storage fallback: another tab signed in, and no token travelled with it. */
-  onSignin(): void
-}
-
 /**
  * This tab's side of the cross-tab protocol: opens and closes the channel, answers the other tabs'
- * questions, routes their messages to `hooks`, and reports every message as a `message` event.
+ * questions, routes their messages, and reports every message as a `message` event. The hooks are plain
+ * parameters (not an object of methods) so the bundle keeps no property names for them:
+ * - `shared()`: this tab's session as another tab receives it, or null;
+ * - `onSession(session, cause)`: a session from another tab, shared after a sign-in or a renewal, or
+ *   answered to this tab's question;
+ * - `onLogout(reason)`: another tab signed out;
+ * - `onSignin()`: storage fallback, another tab signed in and no token travelled with it.
  */
-export function createTabChannel<User>(name: string | null, id: string, hooks: TabChannelHooks<User>) {
+export function createTabChannel<User>(
+  name: string | null,
+  id: string,
+  emit: Emitter<AuthEventMap<User>>['emit'],
+  shared: () => SharedSession<User> | null,
+  onSession: (session: SharedSession<User>, cause: 'signin' | 'refresh') => void,
+  onLogout: (reason: SignOutReason) => void,
+  onSignin: () => void,
+) {
   const peers = createTabPeers<User>()
   let sync: TabSync<User> | null = null
 
   function post(message: Outgoing<User>) {
     const type = sync?.post(message)
-    if (type)
-      hooks.emit('message', { direction: 'out', type, peer: message.type === 'answer' ? message.to : null })
+    if (type) emit('message', { direction: 'out', type, peer: message.type === 'answer' ? message.to : null })
   }
 
   return {
@@ -39,16 +41,16 @@ export function createTabChannel<User>(name: string | null, id: string, hooks: T
           if (message.type === 'answer' && message.to !== id) return
           const broadcast = sync?.kind === 'broadcast'
           if (broadcast) peers.heard(message.from)
-          hooks.emit('message', {
+          emit('message', {
             direction: 'in',
             type: message.type,
             peer: broadcast ? message.from : null,
           })
-          if (message.type === 'logout') hooks.onLogout(message.reason === 'idle' ? 'idle' : 'other-tab')
-          else if (message.type === 'session') hooks.onSession(message.session, message.cause)
-          else if (message.type === 'signin') hooks.onSignin()
+          if (message.type === 'logout') onLogout(message.reason === 'idle' ? 'idle' : 'other-tab')
+          else if (message.type === 'session') onSession(message.session, message.cause)
+          else if (message.type === 'signin') onSignin()
           else if (message.type === 'ask') {
-            const session = hooks.shared()
+            const session = shared()
             if (session) post({ type: 'answer', to: message.from, session })
           } else peers.answered(message.session, message.from)
         },
@@ -68,7 +70,7 @@ export function createTabChannel<User>(name: string | null, id: string, hooks: T
         ? peers.ask(
             anyone,
             () => post({ type: 'ask' }),
-            (session) => hooks.onSession(session, 'refresh'),
+            (session) => onSession(session, 'refresh'),
           )
         : Promise.resolve(),
     end: peers.end,

@@ -45,7 +45,6 @@ function renewal(start: AuthState, overrides: Partial<Renewal<unknown>> = {}) {
       state = { ...state, ...partial, error }
     },
     retry: () => log.push('retry'),
-    destroyed: () => false,
     ...overrides,
   }
   return { r, log, state: () => state, set: (next: AuthState) => (state = next) }
