@@ -36,6 +36,8 @@ export function withoutTokens(value: unknown): unknown {
 // `isAuthError` recognises an error made by any of them, where `instanceof` sees only its own copy's class.
 const brand = Symbol.for('react-jwt-session.AuthError')
 
+// Development builds only: a production bundle drops these sentences (and every message written at a call site
+// behind the same `process.env.NODE_ENV` test), and its errors carry the code as their message.
 const defaultMessages: Record<AuthErrorCode, string> = {
   invalid_credentials: 'The username or password is not correct.',
   session_expired: 'The session has ended. Sign in again.',
@@ -67,7 +69,11 @@ export class AuthError extends Error {
 
   constructor(code: AuthErrorCode, message?: string, options: AuthErrorOptions = {}) {
     super(
-      message === undefined ? defaultMessages[code] : message.replace(TOKEN_SHAPED, '[token]'),
+      message === undefined
+        ? typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+          ? defaultMessages[code]
+          : code
+        : message.replace(TOKEN_SHAPED, '[token]'),
       options.cause === undefined ? undefined : { cause: options.cause },
     )
     this.name = 'AuthError'

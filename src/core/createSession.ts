@@ -8,11 +8,16 @@ const perTokenClaims = new Set(['iat', 'exp', 'nbf', 'jti'])
 const userFromClaims = (claims: JwtPayload) =>
   Object.fromEntries(Object.entries(claims).filter(([key]) => !perTokenClaims.has(key)))
 
-const refuse = (message: string) => new AuthError('bad_token', message)
+const refuse = (message: string | undefined) => new AuthError('bad_token', message)
 
 const numberOrAbsent = (value: unknown): number | undefined => {
   if (value === undefined || value === null) return undefined
-  if (typeof value !== 'number') throw refuse('The access token has an expiry that is not a number.')
+  if (typeof value !== 'number')
+    throw refuse(
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'The access token has an expiry that is not a number.'
+        : undefined,
+    )
   return value
 }
 
@@ -27,13 +32,27 @@ export function computeExpiry(parsed: ParsedTokenResponse, claims: JwtPayload, r
   const absolute =
     numberOrAbsent(parsed.expiresAt) ?? (typeof claims.exp === 'number' ? claims.exp * 1000 : undefined)
   if (expiresIn === undefined && absolute === undefined) {
-    throw refuse('The access token has no expiry (no expires_in, exp or jwt_token_expiry).')
+    throw refuse(
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'The access token has no expiry (no expires_in, exp or jwt_token_expiry).'
+        : undefined,
+    )
   }
   // With `iat`, the lifetime is the server's own `exp - iat`, so its clock never meets ours.
   const issuedAt = typeof claims.iat === 'number' ? claims.iat * 1000 : receivedAt
   const lifetime = expiresIn !== undefined ? expiresIn * 1000 : (absolute as number) - issuedAt
-  if (!Number.isFinite(lifetime)) throw refuse('The access token has an expiry that is not a number.')
-  if (lifetime <= 0) throw refuse('The access token is already expired.')
+  if (!Number.isFinite(lifetime))
+    throw refuse(
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'The access token has an expiry that is not a number.'
+        : undefined,
+    )
+  if (lifetime <= 0)
+    throw refuse(
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'The access token is already expired.'
+        : undefined,
+    )
   return { expiresAt: receivedAt + lifetime, lifetime }
 }
 
@@ -73,10 +92,21 @@ export function createSession<User>(
     parsed = parse(body)
   } catch (error) {
     if (isAuthError(error)) throw error
-    throw new AuthError('bad_response', 'parseTokenResponse threw on the server answer.', { cause: error })
+    throw new AuthError(
+      'bad_response',
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'parseTokenResponse threw on the server answer.'
+        : undefined,
+      { cause: error },
+    )
   }
   if (parsed === null || typeof parsed !== 'object' || typeof parsed.accessToken !== 'string') {
-    throw new AuthError('bad_response', 'parseTokenResponse returned no accessToken.')
+    throw new AuthError(
+      'bad_response',
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'parseTokenResponse returned no accessToken.'
+        : undefined,
+    )
   }
   const claims = decodeToken(parsed.accessToken)
   const { expiresAt, lifetime } = computeExpiry(parsed, claims, receivedAt)
@@ -86,7 +116,13 @@ export function createSession<User>(
   } catch (error) {
     // Otherwise the client would report the app's own getUser failure as "server unreachable".
     if (isAuthError(error)) throw error
-    throw new AuthError('bad_response', 'getUser threw on the server answer.', { cause: error })
+    throw new AuthError(
+      'bad_response',
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'getUser threw on the server answer.'
+        : undefined,
+      { cause: error },
+    )
   }
   return { accessToken: parsed.accessToken, expiresAt, lifetime, claims, user }
 }

@@ -7,19 +7,35 @@ import { AuthError } from './AuthError'
  */
 export function decodeToken<Claims extends JwtPayload = JwtPayload>(token: unknown): Claims {
   if (typeof token !== 'string' || token.split('.').length !== 3) {
-    throw new AuthError('bad_token', 'The access token is not a JWT.')
+    throw new AuthError(
+      'bad_token',
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'The access token is not a JWT.'
+        : undefined,
+    )
   }
   let claims: unknown
   try {
     claims = jwtDecode(token)
   } catch (cause) {
     // jwt-decode's messages quote the token's parts; keep only its error type.
-    throw new AuthError('bad_token', 'The access token could not be decoded.', {
-      cause: cause instanceof Error ? cause.name : undefined,
-    })
+    throw new AuthError(
+      'bad_token',
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'The access token could not be decoded.'
+        : undefined,
+      {
+        cause: cause instanceof Error ? cause.name : undefined,
+      },
+    )
   }
   if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
-    throw new AuthError('bad_token', 'The access token has no claims object.')
+    throw new AuthError(
+      'bad_token',
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'The access token has no claims object.'
+        : undefined,
+    )
   }
   return claims as Claims
 }

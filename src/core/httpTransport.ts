@@ -41,7 +41,13 @@ export function errorForStatus(
   }
   // Below 400 there should have been a token: not an answer this client understands.
   const code = status >= 400 ? 'server' : 'bad_response'
-  return new AuthError(code, `The auth server answered ${status} to the ${call} call.`, options)
+  return new AuthError(
+    code,
+    typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+      ? `The auth server answered ${status} to the ${call} call.`
+      : undefined,
+    options,
+  )
 }
 
 /**
@@ -129,9 +135,15 @@ export function createHttpTransport({ endpoints, getFetch }: HttpTransportOption
       throw errorForStatus(status, call, data ?? undefined, retryAfter)
     }
     if (data === undefined) {
-      throw new AuthError('bad_response', `The ${call} answer is not JSON (an HTML error page?).`, {
-        status: response.status,
-      })
+      throw new AuthError(
+        'bad_response',
+        typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+          ? `The ${call} answer is not JSON (an HTML error page?).`
+          : undefined,
+        {
+          status: response.status,
+        },
+      )
     }
     return data
   }

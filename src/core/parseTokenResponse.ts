@@ -34,11 +34,22 @@ const findToken = (fields: Fields) =>
  * ms), at top level or under `data`.
  */
 export function parseTokenResponse(body: TokenResponse): ParsedTokenResponse {
-  if (!isObject(body)) throw new AuthError('bad_response', 'The token response is not a JSON object.')
+  if (!isObject(body))
+    throw new AuthError(
+      'bad_response',
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'The token response is not a JSON object.'
+        : undefined,
+    )
   const fields = findToken(body) === undefined && isObject(body.data) ? body.data : body
   const accessToken = findToken(fields)
   if (typeof accessToken !== 'string' || accessToken === '') {
-    throw new AuthError('bad_response', 'The token response has no access token.')
+    throw new AuthError(
+      'bad_response',
+      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        ? 'The token response has no access token.'
+        : undefined,
+    )
   }
   const parsed: ParsedTokenResponse = { accessToken }
   // The expiry may sit beside the token or one level up (`{ data: { token }, expires_in }`).

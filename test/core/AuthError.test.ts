@@ -7,9 +7,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 import { AuthError, isAuthError, parseTokenResponse } from 'react-jwt-session/core'
 import { createTestToken } from 'react-jwt-session/testing'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createSession } from '../../src/core/createSession'
-import { toAuthError } from '../../src/core/httpTransport'
+import { decodeToken } from '../../src/core/decodeToken'
+import { errorForStatus, toAuthError } from '../../src/core/httpTransport'
 
 type Core = typeof import('react-jwt-session/core')
 
@@ -64,6 +65,23 @@ describe('AuthError', () => {
     expect(error.message).toBe(
       'The auth server answered with an error. The session is kept and the call will be retried.',
     )
+  })
+
+  it('keeps its sentences for development: a production build says only the code', () => {
+    vi.stubEnv('NODE_ENV', 'production')
+    try {
+      expect(new AuthError('network').message).toBe('network')
+      expect(errorForStatus(500, 'refresh').message).toBe('server')
+      expect(() => decodeToken('a.b')).toThrow(
+        expect.objectContaining({ code: 'bad_token', message: 'bad_token' }),
+      )
+    } finally {
+      vi.unstubAllEnvs()
+    }
+    expect(new AuthError('network').message).toBe(
+      'The auth server could not be reached. Check the connection; the session is kept.',
+    )
+    expect(errorForStatus(500, 'refresh').message).toBe('The auth server answered 500 to the refresh call.')
   })
 
   it('leaves out what it was not given', () => {
