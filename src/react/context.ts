@@ -17,10 +17,14 @@ export const AuthContext = createContext<AuthContextValue | null>(null)
 export function useAuthContext(caller: string): AuthContextValue {
   const value = useContext(AuthContext)
   if (value === null) {
+    // The how-to-fix sentence is for development; a production bundle keeps only what failed.
     throw new Error(
-      `[react-jwt-session] ${caller} must be used inside <AuthProvider>. Wrap your app: ` +
-        '<AuthProvider client={authClient} fallback={<Spinner />}><App /></AuthProvider>, ' +
-        'with authClient = createAuthClient() made once outside React.',
+      `[react-jwt-session] ${caller} must be used inside <AuthProvider>.${
+        typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+          ? ' Wrap your app: <AuthProvider client={authClient} fallback={<Spinner />}><App /></AuthProvider>, ' +
+            'with authClient = createAuthClient() made once outside React.'
+          : ''
+      }`,
     )
   }
   return value

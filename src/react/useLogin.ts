@@ -1,13 +1,7 @@
-import {
-  QueryClientContext,
-  type UseMutationOptions,
-  type UseMutationResult,
-  useMutation,
-} from '@tanstack/react-query'
-import { useContext } from 'react'
+import type { UseMutationOptions, UseMutationResult } from '@tanstack/react-query'
 import type { AuthError } from '../core/AuthError'
 import type { RegisteredCredentials, RegisteredUser, Session } from '../core/types'
-import { useAuthContext } from './context'
+import { useClientMutation } from './useClientMutation'
 
 /** TanStack `useMutation` options without `mutationFn`; `gcTime` defaults to 0 (see `useLogin`). */
 export type UseLoginOptions<User = RegisteredUser> = Omit<
@@ -31,16 +25,11 @@ export type UseLoginResult<User = RegisteredUser> = UseMutationResult<
  * const login = useLogin()
  * <form onSubmit={(e) => { e.preventDefault(); login.mutate({ username, password }) }}>
  */
-export function useLogin<User = RegisteredUser>(options: UseLoginOptions<User> = {}): UseLoginResult<User> {
-  const { client, getQueryClient } = useAuthContext('useLogin')
-  const nearest = useContext(QueryClientContext)
-  return useMutation(
-    {
-      // The credentials are the mutation's variables: drop them from the cache once the form unmounts.
-      gcTime: 0,
-      ...options,
-      mutationFn: (credentials: RegisteredCredentials) => client.login(credentials) as Promise<Session<User>>,
-    },
-    nearest ?? getQueryClient(),
+export function useLogin<User = RegisteredUser>(options?: UseLoginOptions<User>): UseLoginResult<User> {
+  return useClientMutation(
+    'useLogin',
+    // The credentials are the mutation's variables: drop them from the cache once the form unmounts.
+    { gcTime: 0, ...options },
+    (client, credentials: RegisteredCredentials) => client.login(credentials) as Promise<Session<User>>,
   )
 }

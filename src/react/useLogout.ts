@@ -1,13 +1,7 @@
-import {
-  QueryClientContext,
-  type UseMutationOptions,
-  type UseMutationResult,
-  useMutation,
-} from '@tanstack/react-query'
-import { useContext } from 'react'
+import type { UseMutationOptions, UseMutationResult } from '@tanstack/react-query'
 import type { AuthError } from '../core/AuthError'
 import type { LogoutOptions } from '../core/types'
-import { useAuthContext } from './context'
+import { useClientMutation } from './useClientMutation'
 
 /** The mutation's variables: `mutate()` or `mutate({ everywhere: true })`. */
 // biome-ignore lint/suspicious/noConfusingVoidType: `void` is what lets TanStack's `mutate()` take no argument
@@ -28,11 +22,8 @@ export type UseLogoutResult = UseMutationResult<void, AuthError, LogoutVariables
  * const logout = useLogout()
  * <button onClick={() => logout.mutate({ everywhere: true })} disabled={logout.isPending}>Sign out everywhere</button>
  */
-export function useLogout(options: UseLogoutOptions = {}): UseLogoutResult {
-  const { client, getQueryClient } = useAuthContext('useLogout')
-  const nearest = useContext(QueryClientContext)
-  return useMutation(
-    { ...options, mutationFn: (variables: LogoutVariables) => client.logout(variables ?? {}) },
-    nearest ?? getQueryClient(),
+export function useLogout(options?: UseLogoutOptions): UseLogoutResult {
+  return useClientMutation('useLogout', options, (client, variables: LogoutVariables) =>
+    client.logout(variables ?? {}),
   )
 }

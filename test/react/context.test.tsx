@@ -12,7 +12,7 @@ import {
   useLogout,
   useSession,
 } from 'react-jwt-session'
-import { expect, it } from 'vitest'
+import { expect, it, vi } from 'vitest'
 import { expectConsoleError, setupReactTests } from './harness'
 
 setupReactTests()
@@ -60,4 +60,15 @@ it.each(cases)('%s outside <AuthProvider> throws an error that says how to fix i
   expectConsoleError(message)
   // Rendered to a string: the error is thrown where React reports it, with no DOM error event in between.
   expect(() => renderToString(element)).toThrow(message)
+})
+
+it('keeps the how-to-fix sentence for development: a production build says only what failed', () => {
+  const short = '[react-jwt-session] useAuth must be used inside <AuthProvider>.'
+  vi.stubEnv('NODE_ENV', 'production')
+  try {
+    expectConsoleError(short)
+    expect(() => renderToString(<CallsUseAuth />)).toThrow(new Error(short))
+  } finally {
+    vi.unstubAllEnvs()
+  }
 })
