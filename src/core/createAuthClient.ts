@@ -99,8 +99,8 @@ export function createAuthClient<User = RegisteredUser>(
   const { adopt, signOut, fail, adoptShared } = transitions
   const life = (): number => transitions.lifetime()
   const schedule = () => {
-    const { status, expiresAt } = get()
-    arm(status === 'authenticated' && expiresAt !== null ? expiresAt - margin() : null)
+    const session = currentSession()
+    arm(session && session.expiresAt - margin())
   }
   const background = () => void refresh().catch(noop)
 
@@ -116,10 +116,7 @@ export function createAuthClient<User = RegisteredUser>(
       locked,
       askTabs: () => tabs.ask(false),
       request: () => call('refresh', (signal) => transport.refresh({ signal }).then(makeSession)),
-      adopt: (session) => {
-        adopt(session, 'local', 'refresh')
-        tabs.post({ type: 'session', cause: 'refresh', session })
-      },
+      adopt: (session) => adopt(session, 'local', 'refresh'),
       signOut,
       fail,
       retry: () => mounts && retry(),
@@ -197,7 +194,6 @@ export function createAuthClient<User = RegisteredUser>(
   function signIn(session: SessionWithLifetime<User>): Session<User> {
     drop()
     adopt(session, 'local', 'signin')
-    tabs.post({ type: 'session', cause: 'signin', session })
     return currentSession() as Session<User>
   }
 

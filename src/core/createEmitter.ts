@@ -4,10 +4,8 @@ export interface Emitter<Events> {
   emit<T extends keyof Events>(type: T, event: Events[T]): void
 }
 
-interface Entry<Events> {
-  type: keyof Events
-  listener: (event: never) => void
-}
+/** A subscription: the event type and its listener (a pair, so the bundle keeps no field names for it). */
+type Entry<Events> = [type: keyof Events, listener: (event: never) => void]
 
 /**
  * A small typed event emitter. A listener that throws is reported with `console.error` in development,
@@ -19,7 +17,7 @@ export function createEmitter<Events>(): Emitter<Events> {
   const reported = new WeakSet<Entry<Events>>()
   return {
     on(type, listener) {
-      const entry: Entry<Events> = { type, listener }
+      const entry: Entry<Events> = [type, listener]
       entries.add(entry)
       return () => {
         entries.delete(entry)
@@ -28,9 +26,9 @@ export function createEmitter<Events>(): Emitter<Events> {
     emit(type, event) {
       // A copy: a listener that unsubscribes another does not change who is called this round.
       for (const entry of [...entries]) {
-        if (entry.type !== type) continue
+        if (entry[0] !== type) continue
         try {
-          entry.listener(event as never)
+          entry[1](event as never)
         } catch (error) {
           if (
             typeof process !== 'undefined' &&

@@ -32,8 +32,9 @@ export function createTransitions<User>(
   const set = store.setState
 
   /**
-   * Signed in with `session`: `from` says whether this tab got it from the server or another tab, `cause`
-   * whether it is a sign-in (login, `setSession`) or a renewal (the restore at start included).
+   * Signed in with `session`: `from` says whether this tab got it from the server (then it is shared with
+   * the other tabs) or another tab, `cause` whether it is a sign-in (login, `setSession`) or a renewal (the
+   * restore at start included).
    */
   function adopt(
     session: SessionWithLifetime<User> | SharedSession<User>,
@@ -69,6 +70,9 @@ export function createTransitions<User>(
       const source = cause === 'refresh' && unrestored(previous) ? 'restore' : 'other-tab'
       h.emit('signin', { session: current, source })
     }
+    // A session this tab got from the server is shared with the other tabs (with its lifetime, so they
+    // schedule the same renewal).
+    if (local) h.post({ type: 'session', cause, session })
   }
 
   /** Signed out: whatever is in flight is dropped, and (`tell`) the other tabs follow. */

@@ -43,7 +43,7 @@ const loading: AuthState = { ...signedOut(null), status: 'loading' }
 
 describe('transitions', () => {
   it('adopt: restore, renewal, sign-in and a user switch each emit their events; refreshAt in the same write', () => {
-    const { store, t, log, armed } = setup(loading)
+    const { store, t, log, armed, posted } = setup(loading)
     t.adopt(session('ada', 1_000_000), 'local', 'refresh')
     expect(store.getState()).toMatchObject({ status: 'authenticated', refreshAt: 940_000 })
     t.adopt(session('ada', 2_000_000), 'tab', 'refresh')
@@ -59,6 +59,11 @@ describe('transitions', () => {
     ])
     expect(armed.at(-1)).toBe(3_940_000)
     expect(t.lifetime()).toBe(600_000)
+    // Only what this tab got from the server is shared; what came from another tab is not sent back.
+    expect(posted).toEqual([
+      { type: 'session', cause: 'refresh', session: session('ada', 1_000_000) },
+      { type: 'session', cause: 'signin', session: session('ada', 3_000_000) },
+    ])
   })
 
   it('signOut: a sign-out only from a session, the error reported, the other tabs told with the reason', () => {
@@ -68,7 +73,11 @@ describe('transitions', () => {
     const { t, log, posted, store } = setup(loading)
     t.adopt(session('ada', 1_000_000), 'local', 'signin')
     t.signOut('idle', null, true)
-    expect(posted).toEqual([{ type: 'logout', reason: 'idle' }])
+    // A session from the server is shared with the other tabs (with its lifetime); the sign-out follows it.
+    expect(posted).toEqual([
+      { type: 'session', cause: 'signin', session: session('ada', 1_000_000) },
+      { type: 'logout', reason: 'idle' },
+    ])
     expect(store.getState()).toMatchObject({ status: 'unauthenticated', reason: 'idle', refreshAt: null })
     expect(log).toEqual(['signin:this-tab', 'drop', 'signout:idle'])
   })
