@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useRef, useState } from 'react'
 import { useAuthContext } from './context'
+import { useLatest } from './useLatest'
 import { useLogout } from './useLogout'
 
 export interface SignOutProps {
@@ -35,11 +36,7 @@ export function SignOut({ everywhere = false, onSignedOut, children = null }: Si
   const [done, setDone] = useState(false)
   const started = useRef(false)
   const mounted = useRef(false)
-  const latest = useRef(onSignedOut)
-
-  useEffect(() => {
-    latest.current = onSignedOut
-  })
+  const latest = useLatest(onSignedOut)
 
   useEffect(() => {
     mounted.current = true
@@ -55,7 +52,7 @@ export function SignOut({ everywhere = false, onSignedOut, children = null }: Si
     return () => {
       mounted.current = false
     }
-  }, [mutateAsync, everywhere])
+  }, [mutateAsync, everywhere, latest])
 
   return done ? null : children
 }

@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'react'
+import { useEffect } from 'react'
 import type { AuthEventListener, AuthEventType, RegisteredUser } from '../core/types'
 import { useAuthContext } from './context'
+import { useLatest } from './useLatest'
 
 /**
  * Calls `listener` on each auth event of the provider's client: `signin`, `signout`, `refresh`, `error`
@@ -15,12 +16,9 @@ export function useAuthEvent<T extends AuthEventType, User = RegisteredUser>(
   listener: AuthEventListener<T, User>,
 ): void {
   const { client } = useAuthContext('useAuthEvent')
-  const latest = useRef(listener)
-  useEffect(() => {
-    latest.current = listener
-  })
+  const latest = useLatest(listener)
   useEffect(
     () => client.on(type, (event) => (latest.current as AuthEventListener<T, unknown>)(event)),
-    [client, type],
+    [client, type, latest],
   )
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react'
 import type { AuthState, RegisteredUser, SignOutReason } from '../core/types'
 import { useAuthSelector } from './context'
+import { useLatest } from './useLatest'
 
 export type UseSessionResult<User = RegisteredUser> = Pick<
   AuthState<User>,
@@ -34,13 +35,9 @@ const pick = ({ refreshing, refreshAt, ...session }: AuthState<unknown>): UseSes
  */
 export function useSession<User = RegisteredUser>(options: UseSessionOptions = {}): UseSessionResult<User> {
   const session = useAuthSelector('useSession', pick) as UseSessionResult<User>
-  const { required = false, onUnauthenticated } = options
-  const latest = useRef(onUnauthenticated)
+  const { required, onUnauthenticated } = options
+  const latest = useLatest(onUnauthenticated)
   const called = useRef(false)
-
-  useEffect(() => {
-    latest.current = onUnauthenticated
-  })
 
   const { status, reason } = session
   useEffect(() => {
@@ -52,7 +49,7 @@ export function useSession<User = RegisteredUser>(options: UseSessionOptions = {
     if (!required || called.current) return
     called.current = true
     latest.current?.(reason)
-  }, [required, status, reason])
+  }, [required, status, reason, latest])
 
   return session
 }
