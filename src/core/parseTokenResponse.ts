@@ -26,7 +26,7 @@ const toEpochMs = (value: unknown): number | undefined => {
 }
 
 const findToken = (fields: Fields) =>
-  tokenFields.map((name) => fields[name]).find((v) => typeof v === 'string')
+  tokenFields.map((name) => fields[name]).find((v): v is string => typeof v === 'string')
 
 /**
  * The default `parseTokenResponse`: the token as `access_token`, `accessToken`, `jwt_token`, `jwt` or
@@ -43,7 +43,7 @@ export function parseTokenResponse(body: TokenResponse): ParsedTokenResponse {
     )
   const fields = findToken(body) === undefined && isObject(body.data) ? body.data : body
   const accessToken = findToken(fields)
-  if (typeof accessToken !== 'string' || accessToken === '') {
+  if (!accessToken) {
     throw new AuthError(
       'bad_response',
       typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
