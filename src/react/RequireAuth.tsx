@@ -50,11 +50,9 @@ function viewOf<User>(state: AuthState<User>, allow: RequireAuthProps<User>['all
  * </RequireAuth>
  */
 export function RequireAuth<User = RegisteredUser>(props: RequireAuthProps<User>): ReactNode {
-  const { children, fallback = null, allow, forbidden = null, loading = null } = props
+  const { allow } = props
   // The decision, not the state, is selected: a token renewal re-renders nothing unless it changes.
   const view = useAuthSelector('<RequireAuth>', (state) => viewOf(state as AuthState<User>, allow))
-  if (view === 'loading') return loading
-  if (view === 'fallback') return fallback
-  if (view === 'forbidden') return forbidden
-  return children
+  // Each view is named after the prop it renders; one left out renders nothing.
+  return props[view] ?? null
 }
