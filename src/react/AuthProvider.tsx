@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientContext } from '@tanstack/react-query'
-import { type ReactNode, useCallback, useContext, useEffect, useMemo, useRef } from 'react'
+import { type ReactNode, useContext, useEffect, useMemo, useRef } from 'react'
 import { useStore } from 'zustand'
 import { createAuthClient } from '../core/createAuthClient'
 import type { AuthClient, AuthClientOptions, AuthState, RegisteredUser } from '../core/types'
@@ -64,12 +64,6 @@ export function AuthProvider<User = RegisteredUser>(props: AuthProviderProps<Use
   const foundQueryClient = useContext(QueryClientContext)
   const queryClient = queryClientProp ?? foundQueryClient
   const privateQueryClient = useRef<QueryClient | null>(null)
-  const getQueryClient = useCallback((): QueryClient => {
-    if (queryClient) return queryClient
-    // Only `useLogin` without a QueryClientProvider needs this one; made on first use.
-    privateQueryClient.current ??= new QueryClient()
-    return privateQueryClient.current
-  }, [queryClient])
 
   useEffect(() => client.start(), [client])
 
@@ -86,7 +80,18 @@ export function AuthProvider<User = RegisteredUser>(props: AuthProviderProps<Use
   )
 
   const loading = useStore(client.store, (state) => state.status === 'loading')
-  const value = useMemo<AuthContextValue>(() => ({ client, getQueryClient }), [client, getQueryClient])
+  const value = useMemo<AuthContextValue>(
+    () => ({
+      client,
+      // Only `useLogin` and `useLogout` without a QueryClientProvider need this one; made on first use.
+      getQueryClient: () => {
+        if (queryClient) return queryClient
+        privateQueryClient.current ??= new QueryClient()
+        return privateQueryClient.current
+      },
+    }),
+    [client, queryClient],
+  )
 
   return (
     <AuthContext.Provider value={value}>
