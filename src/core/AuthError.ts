@@ -78,9 +78,10 @@ export class AuthError extends Error {
     )
     this.name = 'AuthError'
     this.code = code
-    if (options.status !== undefined) this.status = options.status
-    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter
-    if (options.details !== undefined) this.details = options.details
+    // Only what was given becomes a property: `'status' in error` is false for a network error.
+    for (const key of ['status', 'retryAfter', 'details'] as const) {
+      if (options[key] !== undefined) (this as Record<typeof key, unknown>)[key] = options[key]
+    }
   }
 
   get [brand](): true {
