@@ -6,7 +6,7 @@ import { initialState, restoreFailed, signedOut, unrestored } from './authState'
 import { createAuthFetch } from './createAuthFetch'
 import { createEmitter } from './createEmitter'
 import { type SessionWithLifetime, sessionOf } from './createSession'
-import { randomId, type SharedSession, withRefreshLock } from './crossTab'
+import { randomId, withRefreshLock } from './crossTab'
 import { isRefusal, toAuthError } from './httpTransport'
 import { createRenewalTimer } from './renewalTimer'
 import { renewSession } from './renewSession'
@@ -64,18 +64,10 @@ export function createAuthClient<User = RegisteredUser>(
     channel,
     tabId,
     emit,
-    (): SharedSession<User> | null => {
-      const session = currentSession()
-      // With its lifetime, so the other tab schedules the same renewal.
-      return session && session.expiresAt > now() ? { ...session, lifetime: life() } : null
-    },
+    () => transitions.shared(),
     (session, cause) => adoptShared(session, cause),
-    (reason) => {
-      if (get().status === 'authenticated' || unrestored(get())) signOut(reason)
-    },
-    () => {
-      if (get().status !== 'authenticated') background()
-    },
+    (reason) => (get().status === 'authenticated' || unrestored(get())) && signOut(reason),
+    () => get().status !== 'authenticated' && background(),
   )
 
   let mounts = 0
@@ -84,7 +76,7 @@ export function createAuthClient<User = RegisteredUser>(
   let stopListening: Cancel = noop
 
   const currentSession = () => sessionOf(get())
-  const margin = () => config.margin(life())
+  const margin = () => config.margin(transitions.lifetime())
   const isDue = (s: AuthState<User>) => s.expiresAt !== null && s.expiresAt - now() <= margin()
   const transitions = createTransitions(store, lifetime, {
     emit,
@@ -97,16 +89,13 @@ export function createAuthClient<User = RegisteredUser>(
     post: tabs.post,
   })
   const { adopt, signOut, fail, adoptShared } = transitions
-  const life = (): number => transitions.lifetime()
   const schedule = () => {
     const session = currentSession()
     arm(session && session.expiresAt - margin())
   }
   const background = () => void refresh().catch(noop)
 
-  function refresh(): Promise<Session<User> | null> {
-    return destroyed ? Promise.resolve(null) : run(renew)
-  }
+  const refresh = (): Promise<Session<User> | null> => (destroyed ? Promise.resolve(null) : run(renew))
 
   const renew = (gen: number) =>
     renewSession<User>({
@@ -132,8 +121,7 @@ export function createAuthClient<User = RegisteredUser>(
       }
       return noop
     }
-    mounts += 1
-    if (mounts === 1) {
+    if (++mounts === 1) {
       stopListening = listenForWakeUp((online) => {
         const s = get()
         if (s.status === 'authenticated' ? isDue(s) || (online && s.error !== null) : restoreFailed(s))
@@ -151,8 +139,7 @@ export function createAuthClient<User = RegisteredUser>(
     return () => {
       if (stopped) return
       stopped = true
-      mounts -= 1
-      if (!mounts) stop()
+      if (!--mounts) stop()
     }
   }
 
@@ -166,13 +153,20 @@ export function createAuthClient<User = RegisteredUser>(
 
   function stop() {
     arm(null)
+    // Each cleanup is safe to run twice (the last unmount, then destroy()).
     stopListening()
-    stopListening = noop
     tabs.close()
   }
 
   async function login(credentials: RegisteredCredentials): Promise<Session<User>> {
-    if (destroyed) throw new AuthError('network', 'The auth client was destroyed.')
+    // Sentences in development only (the guard in place, so bundlers drop them); production shows the code.
+    if (destroyed)
+      throw new AuthError(
+        'network',
+        typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+          ? 'The auth client was destroyed.'
+          : undefined,
+      )
     // A login supersedes whatever refresh is in flight (it may carry the previous user's cookie).
     drop()
     const gen = generation()
@@ -182,7 +176,13 @@ export function createAuthClient<User = RegisteredUser>(
       const session = await locked(() =>
         call('login', (signal) => transport.login(credentials as Credentials, { signal }).then(makeSession)),
       )
-      if (stale(gen)) throw new AuthError('session_expired', 'Signed out while the login was in flight.')
+      if (stale(gen))
+        throw new AuthError(
+          'session_expired',
+          typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+            ? 'Signed out while the login was in flight.'
+            : undefined,
+        )
       return signIn(session)
     } catch (thrown) {
       // The login call's own 401 means wrong credentials, never "refresh and retry".
@@ -222,8 +222,7 @@ export function createAuthClient<User = RegisteredUser>(
     mounts = 0
     stop()
     tabs.end()
-    // Terminal: a client destroyed before its session was restored ends signed out (no reason), so every
-    // pending and later getAccessToken()/fetch() settles instead of waiting for a restore that never comes.
+    // Terminal: destroyed before the restore, it ends signed out (no reason), so pending calls settle, never hang.
     if (get().status === 'loading') store.setState(signedOut(null))
   }
 
@@ -240,7 +239,7 @@ export function createAuthClient<User = RegisteredUser>(
     fetch: createAuthFetch({
       getFetch: config.getFetch,
       getState: get,
-      getAccessToken: () => getAccessToken(),
+      getAccessToken,
       refresh,
       apiOrigins: config.apiOrigins,
     }),

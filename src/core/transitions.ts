@@ -105,5 +105,11 @@ export function createTransitions<User>(
     if (!sameUser || (s.expiresAt as number) < session.expiresAt) adopt(session, 'tab', cause)
   }
 
-  return { adopt, signOut, fail, adoptShared, lifetime: () => lifetime }
+  /** This tab's session as another tab receives it: with its lifetime, so that tab schedules the same renewal. */
+  function shared(): SharedSession<User> | null {
+    const session = sessionOf(get())
+    return session && session.expiresAt > h.now() ? { ...session, lifetime } : null
+  }
+
+  return { adopt, signOut, fail, adoptShared, shared, lifetime: () => lifetime }
 }
