@@ -4,8 +4,11 @@ export interface Emitter<Events> {
   emit<T extends keyof Events>(type: T, event: Events[T]): void
 }
 
-/** A subscription: the event type and its listener (a pair, so the bundle keeps no field names for it). */
-type Entry<Events> = [type: keyof Events, listener: (event: never) => void]
+/**
+ * A subscription: the event type, its listener and (development) whether its throw was reported; a tuple,
+ * so the bundle keeps no field names for it.
+ */
+type Entry<Events> = [type: keyof Events, listener: (event: never) => void, reported?: true]
 
 /**
  * A small typed event emitter. A listener that throws is reported with `console.error` in development,
@@ -14,7 +17,6 @@ type Entry<Events> = [type: keyof Events, listener: (event: never) => void]
 export function createEmitter<Events>(): Emitter<Events> {
   // One set in subscription order; the same function subscribed twice is two entries.
   const entries = new Set<Entry<Events>>()
-  const reported = new WeakSet<Entry<Events>>()
   return {
     on(type, listener) {
       const entry: Entry<Events> = [type, listener]
@@ -30,12 +32,8 @@ export function createEmitter<Events>(): Emitter<Events> {
         try {
           entry[1](event as never)
         } catch (error) {
-          if (
-            typeof process !== 'undefined' &&
-            process.env.NODE_ENV !== 'production' &&
-            !reported.has(entry)
-          ) {
-            reported.add(entry)
+          if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production' && !entry[2]) {
+            entry[2] = true
             console.error(`[react-jwt-session] a "${String(type)}" listener threw:`, error)
           }
         }
