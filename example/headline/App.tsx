@@ -36,7 +36,7 @@ function Login() {
       <input name="username" autoComplete="username" aria-label="Username" />
       <input name="password" type="password" autoComplete="current-password" aria-label="Password" />
       <button type="submit" disabled={login.isPending}>Sign in</button>
-      {login.error && <p role="alert">{login.error.message}</p>}
+      {login.error && <p role="alert">{login.error.code === 'invalid_credentials' ? 'Wrong username or password.' : 'Sign-in failed; try again.'}</p>}
     </form>
   )
 }
