@@ -78,7 +78,7 @@ export async function run<T>(promise: Promise<T>): Promise<T> {
   return promise
 }
 
-/** Moves the fake clock by `ms` in 10 ms steps. */
-export async function elapse(ms: number) {
-  for (let t = 0; t < ms; t += 10) await vi.advanceTimersByTimeAsync(Math.min(10, ms - t))
+/** Moves the fake clock by `ms` in `step` ms steps, letting messages between the tabs land at each step. */
+export async function elapse(ms: number, step = 10) {
+  for (let t = 0; t < ms; t += step) await vi.advanceTimersByTimeAsync(Math.min(step, ms - t))
 }

@@ -3,8 +3,8 @@ import { AuthProvider } from 'react-jwt-session'
 import { IdleWarning, idleTimeout } from 'react-jwt-session/idle'
 import { createTestAuthServer } from 'react-jwt-session/testing'
 import { afterEach, expect, it } from 'vitest'
+import { elapse } from '../helpers/tabs'
 import { makeClient, renderStrict, setupReactTests } from '../react/harness'
-import { elapse } from './support'
 
 setupReactTests()
 

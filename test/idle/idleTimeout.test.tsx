@@ -5,8 +5,9 @@ import { type AuthClient, AuthProvider, useAuth } from 'react-jwt-session'
 import { idleTimeout, useIdle } from 'react-jwt-session/idle'
 import { createTestAuthServer, type TestAuthServer } from 'react-jwt-session/testing'
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
+import { installLockShim } from '../helpers/locks'
+import { elapse, settle } from '../helpers/tabs'
 import { channelName, expectConsoleError, makeClient, renderStrict, setupReactTests } from '../react/harness'
-import { elapse, installLockShim, settle } from './support'
 
 setupReactTests()
 // Minutes of fake time, walked in steps so that the tabs' messages land on the way.
