@@ -17,6 +17,17 @@ export const packageEntries = [
   { subpath: './idle', source: 'src/idle/index.ts' },
   { subpath: './devtools', source: 'src/devtools/index.ts' },
   { subpath: './devtools/production', source: 'src/devtools/production.ts' },
+  { subpath: './gateway', source: 'src/gateway/index.ts' },
+  { subpath: './gateway/node', source: 'src/gateway/node.ts' },
+  { subpath: './gateway/redis', source: 'src/gateway/redis.ts' },
+  { subpath: './gateway/simplejwt', source: 'src/gateway/presets/simplejwt.ts' },
+  { subpath: './gateway/oauth2', source: 'src/gateway/presets/oauth2.ts' },
+  { subpath: './gateway/supabase', source: 'src/gateway/presets/supabase.ts' },
+  { subpath: './gateway/firebase', source: 'src/gateway/presets/firebase.ts' },
+  { subpath: './gateway/directus', source: 'src/gateway/presets/directus.ts' },
+  { subpath: './gateway/nhost', source: 'src/gateway/presets/nhost.ts' },
+  { subpath: './gateway/aspnetIdentity', source: 'src/gateway/presets/aspnetIdentity.ts' },
+  { subpath: './gateway/oidc', source: 'src/gateway/presets/oidc.ts' },
 ].map((entry) => ({ name: PACKAGE_NAME + entry.subpath.slice(1), ...entry }))
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')

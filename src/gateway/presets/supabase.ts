@@ -1,0 +1,2 @@
+// Placeholder: this entry's module is being written.
+export {}
