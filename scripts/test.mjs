@@ -23,7 +23,8 @@ const checks = [
 const suites = [
   { name: 'unit', args: ['--project', 'unit'] },
   { name: 'react18', args: ['--config', 'test/react18/vitest.config.ts'] },
-  { name: 'browser', args: ['--project', 'browser'], chromium: true },
+  // The gateway's tests start a real Django REST framework SimpleJWT and a real Redis (Debian packages).
+  { name: 'browser', args: ['--project', 'browser'], chromium: true, backends: true },
   { name: 'storybook', args: ['--config', 'vitest.storybook.config.ts'], chromium: true },
 ]
 
@@ -45,6 +46,33 @@ if (suites.some((suite) => suite.chromium && selected(suite)) && !existsSync(chr
   )
   console.log('\n0 passed, 1 failed')
   process.exit(1)
+}
+
+// Debian's Python runs the SimpleJWT test server (a `python3` first on PATH may not see Debian's packages).
+const python = process.env.SIMPLEJWT_PYTHON ?? '/usr/bin/python3'
+const backends = [
+  {
+    missing: () =>
+      spawnSync(python, ['-c', 'import rest_framework_simplejwt'], { stdio: 'ignore' }).status !== 0,
+    what: `Django REST framework SimpleJWT for ${python}`,
+    apt: 'python3-djangorestframework-simplejwt',
+  },
+  {
+    missing: () => spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0,
+    what: 'redis-server',
+    apt: 'redis-server',
+  },
+]
+if (suites.some((suite) => suite.backends && selected(suite))) {
+  const absent = backends.filter((backend) => backend.missing())
+  if (absent.length > 0) {
+    console.error(
+      `Not installed: ${absent.map((backend) => backend.what).join(', ')} (the gateway's tests run against ` +
+        `them). Install with: apt-get install -y ${absent.map((backend) => backend.apt).join(' ')}`,
+    )
+    console.log('\n0 passed, 1 failed')
+    process.exit(1)
+  }
 }
 
 let passed = 0

@@ -17,9 +17,9 @@ export interface RedisStoreClient {
 
 export interface RedisStoreOptions {
   /**
-   * Put before every key, so the gateway's keys stay apart from the app's in a shared Redis (and two apps'
-   * gateways apart from each other).
-   * @default 'rjs:'
+   * Put before every key. The gateway's own keys already start with `react-jwt-session:`; a prefix keeps them
+   * in a namespace of your choosing (an ACL key pattern, one app among several on a shared Redis).
+   * @default ''
    */
   prefix?: string
 }
@@ -35,10 +35,7 @@ export interface RedisStoreOptions {
  * createSessionGateway({ upstream, secret, store: redisStore(client) })
  * ```
  */
-export function redisStore(
-  client: RedisStoreClient,
-  { prefix = 'rjs:' }: RedisStoreOptions = {},
-): GatewayStore {
+export function redisStore(client: RedisStoreClient, { prefix = '' }: RedisStoreOptions = {}): GatewayStore {
   return {
     async get(key) {
       const value = await client.get(prefix + key)
