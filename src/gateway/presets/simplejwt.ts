@@ -1,2 +1,70 @@
-// Placeholder: this entry's module is being written.
-export {}
+import { isAuthError } from '../../core/AuthError'
+import type { UpstreamAdapter } from '../types'
+import { callUpstream, errorCode, joinUrl, pick, readTokens, unlessRefused } from '../upstreamHttp'
+
+// Django REST framework SimpleJWT, as documented:
+// https://django-rest-framework-simplejwt.readthedocs.io/en/latest/getting_started.html (the two views and their bodies)
+// https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html (ROTATE_REFRESH_TOKENS: the
+//   refresh answer then carries a new `refresh`; no `expires_in` anywhere: the access JWT's own `exp`/`iat` count)
+// https://django-rest-framework-simplejwt.readthedocs.io/en/latest/blacklist_app.html (TokenBlacklistView)
+// Checked against SimpleJWT 5.2.2 run by the test suite: a bad password is 401 `{"detail":"No active account
+// found with the given credentials","code":"no_active_account"}`, a bad or blacklisted token 401
+// `{"detail":…,"code":"token_not_valid"}`.
+
+export interface SimpleJwtOptions {
+  /** The Django site's origin, with its path prefix if any: `https://api.example.com`. */
+  url: string
+  /**
+   * The views' paths, as `urls.py` mounts them. `blacklist: null` when the `token_blacklist` app is not installed
+   * (logout is then local: the refresh token stays valid upstream until it expires).
+   * @default { login: '/api/token/', refresh: '/api/token/refresh/', blacklist: '/api/token/blacklist/' }
+   */
+  paths?: { login?: string; refresh?: string; blacklist?: string | null }
+}
+
+/** The gateway's upstream for Django REST framework SimpleJWT (`TokenObtainPairView`, `TokenRefreshView`). */
+export function simplejwt({ url, paths = {} }: SimpleJwtOptions): UpstreamAdapter {
+  const login = joinUrl(url, paths.login ?? '/api/token/')
+  const refresh = joinUrl(url, paths.refresh ?? '/api/token/refresh/')
+  const blacklist = paths.blacklist === null ? null : joinUrl(url, paths.blacklist ?? '/api/token/blacklist/')
+  const fields = { accessToken: 'access', refreshToken: 'refresh' }
+  const upstream = 'simplejwt'
+  const reason = (_status: number, body: unknown) => errorCode(pick(body, 'code'))
+  return {
+    name: upstream,
+    async login(credentials, ctx) {
+      // The fields are the project's USERNAME_FIELD and `password`: passed as the sign-in form sent them.
+      const body = await callUpstream(ctx, {
+        upstream,
+        call: 'login',
+        url: login,
+        json: credentials,
+        refusal: (status, data) => ({ code: 'invalid_credentials', reason: reason(status, data) }),
+      })
+      return readTokens(body, fields, upstream, 'login')
+    },
+    async refresh(refreshToken, ctx) {
+      const body = await callUpstream(ctx, {
+        upstream,
+        call: 'refresh',
+        url: refresh,
+        json: { refresh: refreshToken },
+        refusal: (status, data) => ({ code: 'session_expired', reason: reason(status, data) }),
+      })
+      // Without ROTATE_REFRESH_TOKENS the answer has no `refresh`: the sealed one stays in use.
+      return readTokens(body, fields, upstream, 'refresh')
+    },
+    async logout(refreshToken, _options, ctx) {
+      // SimpleJWT has no "every session of the user" call: `everywhere` blacklists this token, as the page's does.
+      if (blacklist === null) return
+      try {
+        await unlessRefused(
+          callUpstream(ctx, { upstream, call: 'logout', url: blacklist, json: { refresh: refreshToken } }),
+        )
+      } catch (error) {
+        // 404: the blacklist app is not installed; nothing to revoke upstream, the cookie is cleared anyway.
+        if (!(isAuthError(error) && error.status === 404)) throw error
+      }
+    },
+  }
+}
