@@ -9,13 +9,15 @@ import { minGzip } from '../scripts/bundleSize.mjs'
 // dropping required behaviour (with every optional part stubbed out the old entry was still 5.8 KB). The
 // ceiling was 7,424 B at 7,292 B measured; the release that added the event API (about +580 B), AuthError's
 // retryAfter/details/isAuthError and the cross-tab protocol version (+246 B), safeReturnTo (+111 B), useLogout
-// and useAuthEvent (+112 B) raised it to the measured 8,212 B plus 0.5 % headroom. The engine's split into
+// and useAuthEvent (+112 B) raised it to the measured 8,212 B plus 0.5 % headroom; accepting opaque access
+// tokens marked by the gateway (refresh rule 4) and the user-switch check without claims (+56 B) to the measured
+// 8,268 B plus 0.5 %. The engine's split into
 // units is paid for by the cuts made in the same release (production builds carry error codes, not
 // sentences). This test is a ratchet: the entry may not grow past CEILING; lower it whenever the entry shrinks.
 
 const PEERS = ['react', 'react-dom', 'zustand', '@tanstack/react-query']
 const SPEC_TARGET = 5 * 1024
-const CEILING = 8_250
+const CEILING = 8_310
 
 describe('bundle size', () => {
   it(`the React entry stays within ${CEILING} bytes min+gzip (SPEC target ${SPEC_TARGET}, not met)`, async () => {

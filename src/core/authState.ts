@@ -29,7 +29,12 @@ export const restoreFailed = (s: AuthState<unknown>) =>
 /** No session yet, but one may still be restored: loading, or the restore being retried. */
 export const unrestored = (s: AuthState<unknown>) => s.status === 'loading' || restoreFailed(s)
 
-export const subjectOf = (claims: JwtPayload | null) => claims?.sub
+/**
+ * Who a session belongs to, for the user-switch checks: the token's `sub`, or without claims (an opaque
+ * access token, refresh rule 4) the user's `sub`; without either, the user's `id`.
+ */
+export const subjectOf = ({ claims, user }: { claims: JwtPayload | null; user: unknown }): unknown =>
+  ((claims ?? user) as JwtPayload | null)?.sub ?? (user as { id?: unknown } | null)?.id
 
 /**
  * The state a client starts in: signed in from `initialSession` (SSR hand-off), signed out when the session

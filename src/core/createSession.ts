@@ -1,5 +1,6 @@
 import { AuthError, isAuthError } from './AuthError'
 import { decodeToken } from './decodeToken'
+import { isOpaqueAnswer } from './opaqueToken'
 import type { AuthState, JwtPayload, ParsedTokenResponse, Session, TokenResponse } from './types'
 
 const perTokenClaims = new Set(['iat', 'exp', 'nbf', 'jti'])
@@ -73,8 +74,10 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   )
 }
 
-export interface SessionWithLifetime<User> extends Session<User> {
+export interface SessionWithLifetime<User> extends Omit<Session<User>, 'claims'> {
   lifetime: number
+  /** `null` for an access token the answer marked as opaque (refresh rule 4). */
+  claims: JwtPayload | null
 }
 
 /**
@@ -108,11 +111,11 @@ export function createSession<User>(
         : undefined,
     )
   }
-  const claims = decodeToken(parsed.accessToken)
-  const { expiresAt, lifetime } = computeExpiry(parsed, claims, receivedAt)
+  const claims = isOpaqueAnswer(body, parsed) ? null : decodeToken(parsed.accessToken)
+  const { expiresAt, lifetime } = computeExpiry(parsed, claims ?? {}, receivedAt)
   let user: User
   try {
-    user = getUser ? getUser(claims, body) : ((parsed.user ?? userFromClaims(claims)) as User)
+    user = getUser ? getUser(claims ?? {}, body) : ((parsed.user ?? userFromClaims(claims ?? {})) as User)
   } catch (error) {
     // Otherwise the client would report the app's own getUser failure as "server unreachable".
     if (isAuthError(error)) throw error

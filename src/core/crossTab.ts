@@ -6,7 +6,8 @@ export interface SharedSession<User = unknown> {
   expiresAt: number
   lifetime: number
   user: User
-  claims: JwtPayload
+  /** `null` for an opaque access token. */
+  claims: JwtPayload | null
 }
 
 /** Everything tabs say to each other. `from` is the sending client's id, so a tab ignores its own echo. */

@@ -43,7 +43,7 @@ export function createTransitions<User>(
   ) {
     const previous = get()
     let signedIn = previous.status === 'authenticated'
-    if (signedIn && subjectOf(previous.claims) !== subjectOf(session.claims)) {
+    if (signedIn && subjectOf(previous) !== subjectOf(session)) {
       // Another user: drop the old one completely (and so its query cache) before adopting the new one.
       signOut(from === 'tab' ? 'other-tab' : 'logout')
       signedIn = false
@@ -98,7 +98,7 @@ export function createTransitions<User>(
   /** A session from another tab, adopted only when it continues or replaces this tab's one. */
   function adoptShared(session: SharedSession<User>, cause: 'signin' | 'refresh') {
     const s = get()
-    const sameUser = s.status === 'authenticated' && subjectOf(s.claims) === subjectOf(session.claims)
+    const sameUser = s.status === 'authenticated' && subjectOf(s) === subjectOf(session)
     // A renewal only continues a session this tab holds or is still restoring; one that reaches a tab signed
     // out, or holding another user, raced a logout or a sign-in elsewhere (refresh rule 5). Never go back.
     if (session.expiresAt <= h.now() || (cause === 'refresh' && !sameUser && !unrestored(s))) return

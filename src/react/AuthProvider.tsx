@@ -1,8 +1,9 @@
 import { QueryClient, QueryClientContext } from '@tanstack/react-query'
 import { type ReactNode, useContext, useEffect, useMemo, useRef } from 'react'
 import { useStore } from 'zustand'
+import { subjectOf } from '../core/authState'
 import { createAuthClient } from '../core/createAuthClient'
-import type { AuthClient, AuthClientOptions, AuthState, RegisteredUser } from '../core/types'
+import type { AuthClient, AuthClientOptions, RegisteredUser } from '../core/types'
 import { AuthContext, type AuthContextValue } from './context'
 
 interface AuthProviderOwnProps {
@@ -40,8 +41,6 @@ type WithOptions<User> = AuthClientOptions<User> & { client?: never }
 
 export type AuthProviderProps<User = RegisteredUser> = AuthProviderOwnProps &
   (WithClient<User> | WithOptions<User>)
-
-const subjectOf = (state: AuthState<unknown>) => state.claims?.sub
 
 /**
  * Provides the auth client to the hooks and components below, starts it on mount (one initial refresh,

@@ -28,7 +28,10 @@ describe('authState', () => {
       false,
       true,
     ])
-    expect(subjectOf({ sub: 'u1' })).toBe('u1')
-    expect(subjectOf(null)).toBeUndefined()
+    expect(subjectOf({ claims: { sub: 'u1' }, user: { sub: 'u2' } })).toBe('u1')
+    expect(subjectOf({ claims: null, user: null })).toBeUndefined()
+    // An opaque access token has no claims: the user says who it is.
+    expect(subjectOf({ claims: null, user: { sub: 'u2', id: 'i2' } })).toBe('u2')
+    expect(subjectOf({ claims: null, user: { id: 'i3' } })).toBe('i3')
   })
 })
