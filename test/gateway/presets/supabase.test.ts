@@ -1,0 +1,116 @@
+// @vitest-environment node
+import { supabase } from 'react-jwt-session/gateway/supabase'
+import { createTestToken } from 'react-jwt-session/testing'
+import { describe, expect, it } from 'vitest'
+import { expectTroubleMatrix, failure, fakeUpstream, json } from './fakeUpstream'
+
+// Answers as Supabase Auth documents them (https://github.com/supabase/auth#post-token,
+// https://supabase.com/docs/guides/auth/debugging/error-codes).
+const url = 'https://abcd.supabase.co'
+const apiKey = 'anon-key'
+const access = createTestToken({ sub: 'u1', role: 'authenticated' }, { expiresIn: 3600 })
+const user = { id: 'u1', aud: 'authenticated', role: 'authenticated', email: 'alice@example.com' }
+const session = (refreshToken: string) =>
+  json(200, {
+    access_token: access,
+    token_type: 'bearer',
+    expires_in: 3600,
+    expires_at: Math.floor(Date.now() / 1000) + 3600,
+    refresh_token: refreshToken,
+    user,
+  })
+
+describe('supabase preset', () => {
+  it('signs in with grant_type=password, the apikey header and email/password', async () => {
+    const upstream = fakeUpstream()
+    upstream.answer(session('r1'))
+    const tokens = await supabase({ url, apiKey }).login(
+      { email: 'alice@example.com', password: 'pw' },
+      upstream.context(),
+    )
+    expect(tokens).toEqual({ accessToken: access, refreshToken: 'r1', expiresIn: 3600, user })
+    const [sent] = upstream.sent
+    expect([sent?.method, sent?.url.pathname, sent?.url.search]).toEqual([
+      'POST',
+      '/auth/v1/token',
+      '?grant_type=password',
+    ])
+    expect(sent?.headers.get('apikey')).toBe(apiKey)
+    expect(sent?.data).toEqual({ email: 'alice@example.com', password: 'pw' })
+  })
+
+  it('renews with grant_type=refresh_token; the rotated token comes back', async () => {
+    const upstream = fakeUpstream()
+    upstream.answer(session('r2'))
+    expect((await supabase({ url, apiKey }).refresh('r1', upstream.context())).refreshToken).toBe('r2')
+    expect(upstream.sent[0]?.url.search).toBe('?grant_type=refresh_token')
+    expect(upstream.sent[0]?.data).toEqual({ refresh_token: 'r1' })
+  })
+
+  it('wrong password → invalid_credentials; a used or unknown refresh token → session_expired', async () => {
+    const upstream = fakeUpstream()
+    upstream.answer(
+      json(400, { code: 400, error_code: 'invalid_credentials', msg: 'Invalid login credentials' }),
+      json(400, {
+        code: 400,
+        error_code: 'refresh_token_already_used',
+        msg: 'Invalid Refresh Token: Already Used',
+      }),
+    )
+    const adapter = supabase({ url, apiKey })
+    expect(
+      await failure(adapter.login({ email: 'a', password: 'bad' }, upstream.context()), ['bad']),
+    ).toMatchObject({
+      code: 'invalid_credentials',
+      details: { error: 'invalid_credentials' },
+    })
+    expect(await failure(adapter.refresh('r1', upstream.context()), ['r1'])).toMatchObject({
+      code: 'session_expired',
+      details: { error: 'refresh_token_already_used' },
+    })
+  })
+
+  it('a wrong apikey is a configuration error, not a wrong password', async () => {
+    const upstream = fakeUpstream()
+    upstream.answer(json(401, { message: 'Invalid API key' }))
+    const error = await failure(
+      supabase({ url, apiKey }).login({ email: 'a', password: 'pw' }, upstream.context()),
+    )
+    expect(error.code).toBe('server')
+    expect(error.message).toMatch(/apiKey/)
+  })
+
+  it('an upstream in trouble is network, timeout, server or bad_response', async () => {
+    await expectTroubleMatrix((ctx) => supabase({ url, apiKey }).refresh('r1', ctx), ['r1'])
+  })
+
+  it('logout renews once for an access token, then POST /logout with it as Bearer, scope local or global', async () => {
+    const upstream = fakeUpstream()
+    upstream.answer(
+      session('r2'),
+      new Response(null, { status: 204 }),
+      session('r3'),
+      new Response(null, { status: 204 }),
+    )
+    const adapter = supabase({ url, apiKey })
+    await adapter.logout?.('r1', { everywhere: false }, upstream.context())
+    await adapter.logout?.('r1', { everywhere: true }, upstream.context())
+    expect(upstream.sent.map((s) => `${s.url.pathname}${s.url.search}`)).toEqual([
+      '/auth/v1/token?grant_type=refresh_token',
+      '/auth/v1/logout?scope=local',
+      '/auth/v1/token?grant_type=refresh_token',
+      '/auth/v1/logout?scope=global',
+    ])
+    expect(upstream.sent[1]?.headers.get('Authorization')).toBe(`Bearer ${access}`)
+    expect(upstream.sent[1]?.headers.get('apikey')).toBe(apiKey)
+  })
+
+  it('logout of a refresh token Supabase already refused has nothing left to do', async () => {
+    const upstream = fakeUpstream()
+    upstream.answer(
+      json(400, { code: 400, error_code: 'refresh_token_not_found', msg: 'Invalid Refresh Token' }),
+    )
+    await supabase({ url, apiKey }).logout?.('r1', { everywhere: false }, upstream.context())
+    expect(upstream.sent).toHaveLength(1)
+  })
+})
