@@ -61,7 +61,7 @@ function buildClient(plugins: Plugin[]): Promise<string> {
  * the client the page loads). It never logs or stores a token: the tests identify a
  * token by its `jti` claim.
  */
-const pageScript = `
+export const pageScript = `
 const params = new URLSearchParams(location.search)
 const client = window.ReactJwtSession.createAuthClient({
   crossTab: params.get('crossTab') === 'off' ? false : { name: params.get('name') || 'rjs-browser-test' },
@@ -136,7 +136,7 @@ client.start()
 `
 
 /** The test page, loading the client of `build` (one of the harness's builds; the default one if none). */
-const pageHtml = (build: string) => `<!doctype html>
+export const pageHtml = (build: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>react-jwt-session cross-tab test</title></head>
 <body><p id="status" data-status="loading">loading</p>
 <script>if (new URLSearchParams(location.search).get('noBroadcastChannel') === '1') delete window.BroadcastChannel</script>
@@ -288,7 +288,7 @@ export interface TabOptions {
 /** Opens the test page in a new tab of `context` and waits until its client has settled. */
 export async function openTab(
   context: BrowserContext,
-  harness: Harness,
+  harness: Pick<Harness, 'url'>,
   options: TabOptions = {},
   settled = true,
 ): Promise<Tab> {
@@ -357,7 +357,7 @@ export interface LeakReport {
 export async function scanForTokens(
   context: BrowserContext,
   tabs: Tab[],
-  harness?: Harness,
+  harness?: Pick<Harness, 'serverLog'>,
 ): Promise<LeakReport> {
   const leaks: string[] = []
   let refreshCookieVisibleToScript = false
