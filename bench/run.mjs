@@ -1,6 +1,7 @@
 // `npm run bench`: measures the SPEC §8 budgets and prints one table; writes bench/results.json.
 // Sizes come from esbuild over src/; the tab, re-render and sign-out numbers from real Chromium against the
-// reference auth server over HTTP; the 401 storm from Node (the strict test server and real HTTP).
+// reference auth server over HTTP; the 401 storm from Node (the strict test server and real HTTP); the gateway
+// in process against a zero-work upstream.
 // Not part of `npm test`: nothing here is asserted, it reports.
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -378,6 +379,141 @@ async function newTab(browser, pageScript, { runs = 10, controlRuns = 3 } = {}) 
   }
 }
 
+// --- 7. the session gateway ------------------------------------------------------------------------------------
+
+async function gatewayModules() {
+  await mkdir(cacheDir, { recursive: true })
+  const outfile = join(cacheDir, 'gateway.mjs')
+  await build({
+    entryPoints: [join(root, 'bench/gatewayEntry.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'silent',
+  })
+  return import(pathToFileURL(outfile).href)
+}
+
+/**
+ * An in-process SimpleJWT that does no work: one access token made up front, a counter for the rotated refresh
+ * token. What is left of a refresh through the gateway is the gateway's own cost.
+ */
+function zeroWorkSimplejwt(lib) {
+  const access = lib.createTestToken({ user_id: 1, name: 'Ada' }, { expiresIn: 3600 })
+  const stats = { refreshes: 0 }
+  let serial = 0
+  const fetch = async (input, init) => {
+    const { pathname } = new URL(typeof input === 'string' ? input : input.url)
+    if (pathname === '/api/token/refresh/') stats.refreshes += 1
+    await init?.body // the body is a string: nothing to read
+    serial += 1
+    return new Response(`{"access":"${access}","refresh":"refresh-${serial}"}`, {
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+    })
+  }
+  return { fetch, stats, access }
+}
+
+const APP = 'https://app.example'
+
+function gatewayRequest(path, cookie, body) {
+  return new Request(`${APP}/auth/${path}`, {
+    method: 'POST',
+    headers: { Origin: APP, 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
+    body: JSON.stringify(body ?? {}),
+  })
+}
+
+/** The `name=value` pairs of a response's Set-Cookie lines, as the browser would send them back. */
+const cookieOf = (response) =>
+  response.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .filter((pair) => !pair.endsWith('='))
+    .join('; ')
+
+async function gatewayBench(lib, { seconds = 3, latencySamples = 2000, concurrent = 100 } = {}) {
+  const upstream = zeroWorkSimplejwt(lib)
+  const make = () =>
+    lib.createSessionGateway({
+      upstream: lib.simplejwt({ url: 'http://upstream.test' }),
+      secret: 'bench-secret-bench-secret-bench-secret-0123456789',
+      fetch: upstream.fetch,
+    })
+  const signIn = async (gateway) => {
+    const response = await gateway.handle(gatewayRequest('login', null, { username: 'ada', password: 'pw' }))
+    if (response.status !== 200) throw new Error(`gateway login answered ${response.status}`)
+    return cookieOf(response)
+  }
+
+  // (a) Sealed refreshes per second, one after another, each presenting the cookie the last one set.
+  const gateway = make()
+  let cookie = await signIn(gateway)
+  for (let i = 0; i < 500; i += 1) cookie = cookieOf(await gateway.handle(gatewayRequest('refresh', cookie)))
+  let refreshes = 0
+  const until = performance.now() + seconds * 1000
+  const started = performance.now()
+  while (performance.now() < until) {
+    const response = await gateway.handle(gatewayRequest('refresh', cookie))
+    if (response.status !== 200) throw new Error(`gateway refresh answered ${response.status}`)
+    await response.text()
+    cookie = cookieOf(response)
+    refreshes += 1
+  }
+  const perSecond = Math.round(refreshes / ((performance.now() - started) / 1000))
+
+  // (b) What the gateway adds: a refresh through handle() against the same call made to the upstream directly
+  // (what a page would do without the gateway), interleaved so both see the same machine state.
+  const direct = []
+  const through = []
+  for (let i = 0; i < latencySamples; i += 1) {
+    let t = performance.now()
+    const answer = await upstream.fetch('http://upstream.test/api/token/refresh/', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refresh: `refresh-${i}` }),
+    })
+    await answer.json()
+    direct.push(performance.now() - t)
+    t = performance.now()
+    const response = await gateway.handle(gatewayRequest('refresh', cookie))
+    await response.text()
+    through.push(performance.now() - t)
+    cookie = cookieOf(response)
+  }
+  const p50Direct = percentile(direct, 50)
+  const p50Through = percentile(through, 50)
+
+  // (c) 100 concurrent refreshes presenting one cookie: one upstream call, every answer a session.
+  const fresh = make()
+  const one = await signIn(fresh)
+  const before = upstream.stats.refreshes
+  const answers = await Promise.all(
+    Array.from({ length: concurrent }, () => fresh.handle(gatewayRequest('refresh', one))),
+  )
+  const upstreamCalls = upstream.stats.refreshes - before
+  const ok = answers.filter((response) => response.status === 200).length
+
+  return {
+    refreshesPerSecond: perSecond,
+    refreshesMeasured: refreshes,
+    seconds,
+    addedLatencyMs: {
+      samples: latencySamples,
+      p50Direct: round(p50Direct, 3),
+      p50Gateway: round(p50Through, 3),
+      p50Added: round(p50Through - p50Direct, 3),
+      p95Added: round(percentile(through, 95) - percentile(direct, 95), 3),
+    },
+    concurrent: { requests: concurrent, upstreamCalls, ok },
+  }
+}
+
 // --- the table -------------------------------------------------------------------------------------------------
 
 function tableRows(r) {
@@ -505,6 +641,32 @@ function tableRows(r) {
       'control',
     )
   }
+  if (r.gateway) {
+    const g = r.gateway
+    add(
+      '7 gateway',
+      `sealed refreshes per second, one core (${g.refreshesMeasured} in ${g.seconds} s, zero-work upstream)`,
+      `${g.refreshesPerSecond}/s`,
+      '≥ 5,000/s',
+      g.refreshesPerSecond >= 5000,
+    )
+    const a = g.addedLatencyMs
+    add(
+      '7 gateway',
+      `added to an upstream refresh (${a.samples} samples)`,
+      `p50 +${a.p50Added} ms (${a.p50Gateway} ms through handle() vs ${a.p50Direct} ms direct), p95 +${a.p95Added} ms`,
+      'p50 < 2 ms',
+      a.p50Added < 2,
+    )
+    const c = g.concurrent
+    add(
+      '7 gateway',
+      `${c.requests} concurrent refreshes with one cookie`,
+      `${plural(c.upstreamCalls, 'upstream call')}, ${c.ok}/${c.requests} answered 200`,
+      '1 upstream call',
+      c.upstreamCalls === 1,
+    )
+  }
   return rows
 }
 
@@ -541,6 +703,10 @@ if (wanted('sizes')) {
 if (wanted('storm')) {
   log('401 storm')
   results.storm = await storm(await nodeModules())
+}
+if (wanted('gateway')) {
+  log('session gateway: refreshes per second, added latency, 100 concurrent refreshes')
+  results.gateway = await gatewayBench(await gatewayModules())
 }
 const browserSections = ['tabs', 'rerenders', 'signout', 'newtab'].filter(wanted)
 if (browserSections.length > 0) {
