@@ -1,2 +1,18 @@
-// Placeholder: this entry's module is being written.
-export {}
+export {
+  createSessionGateway,
+  type GatewayErrorEvent,
+  type SessionGateway,
+  type SessionGatewayOptions,
+} from './createSessionGateway'
+export type { GatewayErrorCode } from './gatewayAnswers'
+export { memoryStore } from './memoryStore'
+export type { CookieOptions } from './sessionCookie'
+export type { GatewaySession, GetUser } from './tokenAnswer'
+export type {
+  AuthorizeResult,
+  GatewayStore,
+  SealedExtras,
+  UpstreamAdapter,
+  UpstreamContext,
+  UpstreamTokens,
+} from './types'

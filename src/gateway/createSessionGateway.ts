@@ -1,0 +1,453 @@
+import { AuthError } from '../core/AuthError'
+import { withTimeout } from '../core/timers'
+import { createOriginCheck } from './checkOrigin'
+import { createRefreshFlights, type Rotation, StoreUnavailableError } from './createRefreshFlights'
+import { checkSecrets, createSealer, randomId } from './createSealer'
+import {
+  failure,
+  failureAnswer,
+  type GatewayErrorCode,
+  type GatewayFailure,
+  jsonAnswer,
+  upstreamFailure,
+} from './gatewayAnswers'
+import type { GatewayKit } from './gatewayKit'
+import { readJsonBody } from './readJsonBody'
+import { handleRedirectRoute } from './redirectRoutes'
+import {
+  type CookieOptions,
+  createSessionCookie,
+  DEFAULT_MAX_AGE,
+  SessionTooLargeError,
+} from './sessionCookie'
+import { type GatewaySession, type GetUser, sessionBody, toTokenAnswer } from './tokenAnswer'
+import type { GatewayStore, SealedExtras, UpstreamAdapter, UpstreamContext, UpstreamTokens } from './types'
+
+/** What the gateway tells `onError`: never a token, an upstream body or a stack. */
+export interface GatewayErrorEvent {
+  /** The route, e.g. `refresh`, `login`, `session` (for `gateway.session`). */
+  route: string
+  status: number
+  error: GatewayErrorCode
+  /** The sentence the browser got, or a longer one for the developer (`session_too_large`). */
+  message: string
+}
+
+export interface SessionGatewayOptions {
+  /** The backend: a preset (`simplejwt({ url })`, `oauth2(…)`, …) or an adapter of your own. */
+  upstream: UpstreamAdapter
+  /**
+   * The sealing secret, at least 32 bytes (`openssl rand -base64 32`). An array `[current, ...previous]` rotates
+   * keys: cookies sealed with a previous secret still open and come back sealed with the current one.
+   */
+  secret: string | readonly string[]
+  /**
+   * Where the routes live: `POST {basePath}/login`, `/refresh`, `/logout`, `/logout-all`.
+   * @default '/auth'
+   */
+  basePath?: string
+  /**
+   * The app's public origin, for apps behind a proxy that rewrites the host: `Origin` must equal it.
+   * @default the request URL's origin
+   */
+  origin?: string
+  /**
+   * Further `Origin` values allowed to call the routes.
+   * @default []
+   */
+  origins?: readonly string[]
+  /**
+   * The session cookie: `{ name, maxAge /* s *\/, secure }`.
+   * @default { name: '__Host-session', maxAge: the upstream's refresh lifetime else 30 days, secure: true }
+   */
+  cookie?: CookieOptions
+  /**
+   * Seconds during which a refresh token that was just rotated gets that rotation's answer again instead of a
+   * refusal (server rendering racing a tab, a tab closed mid-refresh, a lost answer). `0` turns it off.
+   * @default 10
+   */
+  reuseInterval?: number
+  /**
+   * Shared state for several gateway instances (single flight and reuse interval across servers), e.g.
+   * `redisStore(client)`. Holds only sealed values.
+   * @default in-process memory (one instance)
+   */
+  store?: GatewayStore
+  /**
+   * The page's `user` from the upstream's tokens and the access token's claims (`null` when it is opaque).
+   * @default the adapter's `user`, else the claims without `iat`, `exp`, `nbf`, `jti`
+   */
+  getUser?: GetUser
+  /**
+   * Upstream calls are aborted after this many ms (answered 504).
+   * @default 10_000
+   */
+  timeout?: number
+  /**
+   * The fetch the adapter calls the upstream with.
+   * @default the global fetch
+   */
+  fetch?: typeof fetch
+  /**
+   * Called for every error answer, for the app's logs. Never given a token, an upstream body or a stack.
+   * @default none: the gateway writes nothing to the console
+   */
+  onError?: (event: GatewayErrorEvent) => void
+  /**
+   * The clock (epoch ms), for tests.
+   * @default Date.now
+   */
+  now?: () => number
+}
+
+export interface SessionGateway {
+  /** Answers the auth routes under `basePath`; a 404 for every other path (mount it where you like). */
+  handle(request: Request): Promise<Response>
+  /**
+   * The session for server rendering, in process (same single flight and reuse interval as `/refresh`):
+   * the page-safe session or `null`, and the `Set-Cookie` lines the page's response must carry.
+   */
+  session(request: Request): Promise<{ session: GatewaySession | null; setCookie: string[] }>
+}
+
+/** What the sealed cookie holds. Short keys: it travels with every request. */
+interface CookiePayload {
+  /** The upstream refresh token. */
+  r: string
+  /** The flight id (see createRefreshFlights). */
+  f: string
+  /** The flight id of the cookie this one replaced, so a logout also ends that one's reuse interval. */
+  p?: string
+  /** The OpenID Connect ID token. */
+  i?: string
+  /** The user the upstream gave at login, for refresh answers without one. */
+  u?: unknown
+}
+
+const POST_ROUTES = new Set(['login', 'refresh', 'logout', 'logout-all'])
+
+const isPayload = (value: unknown): value is CookiePayload =>
+  value !== null &&
+  typeof value === 'object' &&
+  typeof (value as CookiePayload).r === 'string' &&
+  typeof (value as CookiePayload).f === 'string'
+
+const positive = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value > 0
+
+class Failed extends Error {
+  constructor(readonly failure: GatewayFailure) {
+    super(failure.message)
+  }
+}
+
+/**
+ * The session gateway (SPEC §14): the token-mediating backend of the IETF "OAuth 2.0 for Browser-Based
+ * Applications" draft, as one Fetch-API handler on the app's own origin. It signs in and renews against the
+ * upstream, keeps the upstream's refresh token sealed in a first-party HttpOnly cookie, and answers the browser
+ * in the client's default shape.
+ *
+ * @example
+ * const gateway = createSessionGateway({ upstream: simplejwt({ url }), secret: process.env.SESSION_SECRET! })
+ * export const POST = (request: Request) => gateway.handle(request)
+ */
+export function createSessionGateway(options: SessionGatewayOptions): SessionGateway {
+  if (options === null || typeof options !== 'object' || !options.upstream) {
+    throw new TypeError(
+      'createSessionGateway needs an `upstream`: a preset such as simplejwt({ url }) or an adapter with login and refresh.',
+    )
+  }
+  const secrets = checkSecrets(options.secret)
+  const { upstream, getUser, onError } = options
+  const now = options.now ?? Date.now
+  const basePath = `/${(options.basePath ?? '/auth').replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '')
+  const timeout = options.timeout ?? 10_000
+  const reuseInterval = options.reuseInterval ?? 10
+  if (!(timeout > 0)) throw new TypeError('timeout must be a positive number of ms.')
+  if (!(reuseInterval >= 0)) throw new TypeError('reuseInterval must be 0 or a positive number of seconds.')
+  const cookie = createSessionCookie(options.cookie)
+  const sealer = createSealer(secrets, now)
+  const origins = createOriginCheck(options.origin, options.origins)
+  const flights = createRefreshFlights({ reuseInterval, timeout, store: options.store, sealer, now })
+
+  /** Seconds the new cookie lives: the app's `maxAge` capped by the upstream's refresh lifetime. */
+  const cookieMaxAge = (refreshExpiresIn: unknown) => {
+    const configured = options.cookie?.maxAge ?? DEFAULT_MAX_AGE
+    return Math.floor(positive(refreshExpiresIn) ? Math.min(refreshExpiresIn, configured) : configured)
+  }
+
+  const report = (route: string, failed: GatewayFailure) => {
+    if (!onError) return
+    try {
+      onError({ route, status: failed.status, error: failed.error, message: failed.message })
+    } catch {
+      // The app's logger must not turn an answer into a crash.
+    }
+  }
+
+  function callUpstream<T>(
+    request: Request,
+    call: (ctx: UpstreamContext) => Promise<T>,
+    session?: SealedExtras,
+  ) {
+    return withTimeout(
+      (signal) =>
+        call({
+          fetch: options.fetch ?? globalThis.fetch,
+          signal,
+          request,
+          origin: origins.appOrigin(request),
+          basePath,
+          ...(session ? { session } : {}),
+        }),
+      timeout,
+      () => new AuthError('timeout'),
+    )
+  }
+
+  function failureFor(thrown: unknown, call: 'login' | 'refresh' | 'logout'): GatewayFailure {
+    if (thrown instanceof Failed) return thrown.failure
+    if (thrown instanceof SessionTooLargeError) {
+      return failure(500, 'session_too_large', thrown.message, call !== 'login')
+    }
+    if (thrown instanceof StoreUnavailableError) {
+      return failure(
+        503,
+        'upstream_unavailable',
+        'The session store could not be reached. The session is kept; try again.',
+      )
+    }
+    return upstreamFailure(thrown, call)
+  }
+
+  async function sealCookie(payload: CookiePayload, maxAge: number, request: Request) {
+    const sealed = await sealer.seal(payload, cookie.name, maxAge)
+    // Written once here to fail early when it does not fit, before anything is answered or shared.
+    cookie.write(sealed, maxAge, request)
+    return sealed
+  }
+
+  const extrasOf = (tokens: UpstreamTokens, kept?: CookiePayload): Pick<CookiePayload, 'i' | 'u'> => {
+    const extras: Pick<CookiePayload, 'i' | 'u'> = {}
+    const idToken = tokens.idToken ?? kept?.i
+    if (typeof idToken === 'string') extras.i = idToken
+    const user = tokens.user ?? kept?.u
+    if (user !== undefined) extras.u = user
+    return extras
+  }
+
+  async function establishSession(tokens: UpstreamTokens, request: Request) {
+    const answer = toTokenAnswer(tokens, now(), getUser)
+    if (typeof tokens.refreshToken !== 'string' || tokens.refreshToken === '') {
+      throw new Failed(
+        failure(
+          502,
+          'bad_response',
+          'The auth server answered without a refresh token, so the session could not be kept. Check that the upstream issues refresh tokens (e.g. the offline_access scope).',
+        ),
+      )
+    }
+    const maxAge = cookieMaxAge(tokens.refreshExpiresIn)
+    const payload: CookiePayload = { r: tokens.refreshToken, f: randomId(), ...extrasOf(tokens) }
+    const sealed = await sealCookie(payload, maxAge, request)
+    return { body: sessionBody(answer, now()), setCookie: cookie.write(sealed, maxAge, request) }
+  }
+
+  /** One upstream refresh for the token in `payload`: the rotation every presenter of it shares. */
+  async function rotate(
+    request: Request,
+    payload: CookiePayload,
+    sealedWithCurrent: boolean,
+    sealExpiresAt: number,
+  ): Promise<Rotation> {
+    const tokens = await callUpstream(request, (ctx) => upstream.refresh(payload.r, ctx), {
+      idToken: payload.i,
+      user: payload.u,
+    })
+    const answer = toTokenAnswer(tokens, now(), getUser, payload.u)
+    const next =
+      typeof tokens.refreshToken === 'string' && tokens.refreshToken !== '' ? tokens.refreshToken : null
+    const extras = extrasOf(tokens, payload)
+    if (next !== null && next !== payload.r) {
+      const maxAge = cookieMaxAge(tokens.refreshExpiresIn)
+      const sealed = await sealCookie({ r: next, f: randomId(), p: payload.f, ...extras }, maxAge, request)
+      return { answer, cookie: sealed, maxAge }
+    }
+    const changed = extras.i !== payload.i || (tokens.user !== undefined && tokens.user !== payload.u)
+    if (sealedWithCurrent && !changed) return { answer, cookie: null, maxAge: 0 }
+    // Not rotated, but sealed with a previous secret (or carrying a new ID token): the same token, sealed anew,
+    // with the same flight id and what is left of its lifetime.
+    const maxAge = Math.max(1, sealExpiresAt - Math.floor(now() / 1000))
+    const sealed = await sealCookie({ ...payload, ...extras }, maxAge, request)
+    return { answer, cookie: sealed, maxAge }
+  }
+
+  async function openCookie(request: Request) {
+    const sealed = cookie.read(request)
+    if (sealed === null) return null
+    const opened = await sealer.open<CookiePayload>(sealed, cookie.name)
+    return opened && isPayload(opened.value) ? opened : undefined
+  }
+
+  const ended = () => failure(401, 'invalid_grant', 'There is no valid session cookie. Sign in again.', true)
+
+  /** The refresh behind `/refresh` and `session()`: the page-safe body and the cookie lines, or a failure. */
+  async function refresh(
+    request: Request,
+  ): Promise<
+    { ok: true; body: GatewaySession; setCookie: string[] } | { ok: false; failure: GatewayFailure }
+  > {
+    const opened = await openCookie(request)
+    if (opened === null) return { ok: false, failure: { ...ended(), clearCookie: cookie.present(request) } }
+    if (!opened) return { ok: false, failure: ended() }
+    try {
+      const { value, current, expiresAt } = opened
+      const rotation = await flights.run(value.f, () => rotate(request, value, current, expiresAt))
+      const setCookie =
+        rotation.cookie === null ? [] : cookie.write(rotation.cookie, rotation.maxAge, request)
+      const body = sessionBody(rotation.answer, now())
+      // A reused answer whose access token ran out meanwhile: nothing valid to give.
+      if (body.expires_in <= 0) return { ok: false, failure: ended() }
+      return { ok: true, body, setCookie }
+    } catch (thrown) {
+      return { ok: false, failure: failureFor(thrown, 'refresh') }
+    }
+  }
+
+  const answerFailure = (
+    route: string,
+    failed: GatewayFailure,
+    request: Request,
+    headers?: Record<string, string>,
+  ) => {
+    report(route, failed)
+    return failureAnswer(failed, failed.clearCookie ? cookie.clear(request) : [], headers)
+  }
+
+  async function login(request: Request): Promise<Response> {
+    const read = await readJsonBody(request)
+    if (!read.ok) {
+      const failed =
+        read.problem === 'too_large'
+          ? failure(413, 'bad_request', 'The sign-in body is too large.')
+          : failure(400, 'bad_request', 'The sign-in body must be a JSON object of credentials.')
+      return answerFailure('login', failed, request)
+    }
+    try {
+      const tokens = await callUpstream(request, (ctx) => upstream.login(read.value, ctx))
+      const { body, setCookie } = await establishSession(tokens, request)
+      return jsonAnswer(200, body, setCookie)
+    } catch (thrown) {
+      return answerFailure('login', failureFor(thrown, 'login'), request)
+    }
+  }
+
+  async function logout(request: Request, everywhere: boolean): Promise<Response> {
+    const route = everywhere ? 'logout-all' : 'logout'
+    if (!cookie.present(request)) return jsonAnswer(204, undefined)
+    const cleared = cookie.clear(request)
+    const opened = await openCookie(request)
+    if (!opened) return jsonAnswer(204, undefined, cleared)
+    const { value } = opened
+    // First, so that a replay of this cookie (or the one it replaced) within the reuse interval gets nothing.
+    await flights.forget(value.p ? [value.f, value.p] : [value.f])
+    if (!upstream.logout) return jsonAnswer(204, undefined, cleared)
+    try {
+      const result = await callUpstream(
+        request,
+        (ctx) => (upstream.logout as NonNullable<UpstreamAdapter['logout']>)(value.r, { everywhere }, ctx),
+        { idToken: value.i, user: value.u },
+      )
+      const logoutUrl = result && typeof result === 'object' ? result.logoutUrl : undefined
+      return typeof logoutUrl === 'string'
+        ? jsonAnswer(200, { logoutUrl }, cleared)
+        : jsonAnswer(204, undefined, cleared)
+    } catch (thrown) {
+      const failed = failureFor(thrown, 'logout')
+      // The upstream refused the token: it is no longer valid, which is what a logout wants.
+      if (failed.error === 'invalid_grant') return jsonAnswer(204, undefined, cleared)
+      report(route, failed)
+      // The cookie is cleared whatever the upstream said: this browser is signed out; the answer says that the
+      // upstream may still hold the session (logout-all did not reach every device).
+      return failureAnswer(failed, cleared)
+    }
+  }
+
+  const kit: GatewayKit = {
+    upstream,
+    basePath,
+    cookie,
+    sealer,
+    now,
+    appOrigin: origins.appOrigin,
+    callUpstream,
+    establishSession,
+    failureFor,
+    report,
+  }
+
+  async function handle(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname
+    const route = path.startsWith(`${basePath}/`) ? path.slice(basePath.length + 1) : null
+    const redirect =
+      (route === 'login' && typeof upstream.authorize === 'function') ||
+      (route === 'callback' && typeof upstream.callback === 'function')
+    if (route === null || !(POST_ROUTES.has(route) || redirect)) {
+      return failureAnswer(failure(404, 'not_found', 'No such auth route.'))
+    }
+    const allow = [POST_ROUTES.has(route) ? 'POST' : null, redirect ? 'GET' : null].filter(Boolean).join(', ')
+    if (request.method === 'GET' && redirect) {
+      return handleRedirectRoute(request, route as 'login' | 'callback', kit)
+    }
+    if (request.method !== 'POST' || !POST_ROUTES.has(route)) {
+      return answerFailure(
+        route,
+        failure(405, 'method_not_allowed', `Use ${allow} for ${basePath}/${route}.`),
+        request,
+        { Allow: allow },
+      )
+    }
+    // CSRF: before any upstream call or cookie work.
+    if (!origins.allows(request)) {
+      return answerFailure(
+        route,
+        failure(
+          403,
+          'forbidden_origin',
+          'This request comes from an origin the gateway does not serve. Call it from the app, or add the origin to `origins`.',
+        ),
+        request,
+      )
+    }
+    try {
+      switch (route) {
+        case 'login':
+          return await login(request)
+        case 'refresh': {
+          const result = await refresh(request)
+          return result.ok
+            ? jsonAnswer(200, result.body, result.setCookie)
+            : answerFailure('refresh', result.failure, request)
+        }
+        default:
+          return await logout(request, route === 'logout-all')
+      }
+    } catch {
+      return answerFailure(
+        route,
+        failure(500, 'server_error', 'The gateway failed to answer. Try again.'),
+        request,
+      )
+    }
+  }
+
+  return {
+    handle,
+    async session(request) {
+      const result = await refresh(request)
+      if (result.ok) return { session: result.body, setCookie: result.setCookie }
+      report('session', result.failure)
+      return { session: null, setCookie: result.failure.clearCookie ? cookie.clear(request) : [] }
+    },
+  }
+}
