@@ -2,6 +2,7 @@
 import { aspnetIdentity } from 'react-jwt-session/gateway/aspnetIdentity'
 import { describe, expect, it } from 'vitest'
 import { expectTroubleMatrix, failure, fakeUpstream, json } from './fakeUpstream'
+import { roundTrip } from './throughGateway'
 
 // Answers as ASP.NET Core documents MapIdentityApi
 // (https://learn.microsoft.com/aspnet/core/security/authentication/identity-api-authorization): the access token is
@@ -10,12 +11,12 @@ const url = 'https://api.example.com'
 const opaque = 'CfDJ8Opaque-access_token'
 const answer = (refreshToken: string) =>
   json(200, { tokenType: 'Bearer', accessToken: opaque, expiresIn: 3600, refreshToken })
-const info = json(200, { email: 'alice@example.com', isEmailConfirmed: true })
+const info = () => json(200, { email: 'alice@example.com', isEmailConfirmed: true })
 
 describe('aspnetIdentity preset', () => {
   it('signs in with POST /login, then reads the user from GET /manage/info with the new token', async () => {
     const upstream = fakeUpstream()
-    upstream.answer(answer('CfDJ8refresh-1'), info)
+    upstream.answer(answer('CfDJ8refresh-1'), info())
     const tokens = await aspnetIdentity({ url }).login(
       { email: 'alice@example.com', password: 'Pw1!' },
       upstream.context(),
@@ -83,5 +84,22 @@ describe('aspnetIdentity preset', () => {
 
   it('has no revocation endpoint: logout is local', () => {
     expect(aspnetIdentity({ url }).logout).toBeUndefined()
+  })
+
+  it('end to end through createSessionGateway: an opaque access token, marked so for the client', async () => {
+    const upstream = fakeUpstream()
+    upstream.answer(answer('CfDJ8refresh-1'), info(), answer('CfDJ8refresh-2'), info())
+    const { login, refresh } = await roundTrip(aspnetIdentity({ url }), upstream, {
+      credentials: { email: 'alice@example.com', password: 'Pw1!' },
+      refreshTokens: ['CfDJ8refresh-1', 'CfDJ8refresh-2'],
+      accessToken: opaque,
+    })
+    expect(login).toMatchObject({
+      access_token_format: 'opaque',
+      expires_in: 3600,
+      user: { email: 'alice@example.com' },
+    })
+    expect(refresh).toMatchObject({ access_token_format: 'opaque' })
+    expect(upstream.sent[2]?.data).toEqual({ refreshToken: 'CfDJ8refresh-1' })
   })
 })

@@ -3,6 +3,7 @@ import { directus } from 'react-jwt-session/gateway/directus'
 import { createTestToken } from 'react-jwt-session/testing'
 import { describe, expect, it } from 'vitest'
 import { expectTroubleMatrix, failure, fakeUpstream, json } from './fakeUpstream'
+import { roundTrip } from './throughGateway'
 
 // Answers as Directus documents them (https://directus.io/docs/guides/auth/email-login,
 // https://directus.io/docs/reference/errors).
@@ -80,5 +81,22 @@ describe('directus preset', () => {
     expect(upstream.sent.map((s) => [s.url.pathname, s.data])).toEqual(
       Array(2).fill(['/custom/logout', { refresh_token: 'd-refresh-1', mode: 'json' }]),
     )
+  })
+
+  it('end to end through createSessionGateway: JSON mode throughout, the rotated token logged out', async () => {
+    const upstream = fakeUpstream()
+    upstream.answer(data('d-refresh-1'), data('d-refresh-2'), new Response(null, { status: 204 }))
+    const { refresh } = await roundTrip(directus({ url }), upstream, {
+      credentials: { email: 'alice@example.com', password: 'pw' },
+      refreshTokens: ['d-refresh-1', 'd-refresh-2'],
+      accessToken: access,
+    })
+    expect(refresh.expires_in).toBeGreaterThan(890)
+    expect(refresh.expires_in).toBeLessThanOrEqual(900)
+    expect(upstream.sent.map((s) => s.data)).toEqual([
+      { email: 'alice@example.com', password: 'pw', mode: 'json' },
+      { refresh_token: 'd-refresh-1', mode: 'json' },
+      { refresh_token: 'd-refresh-2', mode: 'json' },
+    ])
   })
 })

@@ -3,6 +3,7 @@ import { firebase } from 'react-jwt-session/gateway/firebase'
 import { createTestToken } from 'react-jwt-session/testing'
 import { describe, expect, it } from 'vitest'
 import { expectTroubleMatrix, failure, fakeUpstream, json } from './fakeUpstream'
+import { roundTrip } from './throughGateway'
 
 // Answers as the Firebase Auth REST API documents them
 // (https://firebase.google.com/docs/reference/rest/auth#section-sign-in-email-password, #section-refresh-token).
@@ -111,5 +112,31 @@ describe('firebase preset', () => {
 
   it('has no logout call: sign-out is the cleared cookie', () => {
     expect(firebase({ apiKey }).logout).toBeUndefined()
+  })
+
+  it('end to end through createSessionGateway: the ID token is the access token, logout is local', async () => {
+    const upstream = fakeUpstream()
+    upstream.answer(
+      json(200, {
+        localId: 'u1',
+        email: 'alice@example.com',
+        idToken,
+        refreshToken: 'fb-refresh-1',
+        expiresIn: '3600',
+      }),
+      json(200, {
+        expires_in: '3600',
+        token_type: 'Bearer',
+        refresh_token: 'fb-refresh-2',
+        id_token: idToken,
+      }),
+    )
+    await roundTrip(firebase({ apiKey }), upstream, {
+      credentials: { email: 'alice@example.com', password: 'pw' },
+      refreshTokens: ['fb-refresh-1', 'fb-refresh-2'],
+      accessToken: idToken,
+    })
+    expect(upstream.sent).toHaveLength(2)
+    expect(upstream.sent[1]?.data).toEqual({ grant_type: 'refresh_token', refresh_token: 'fb-refresh-1' })
   })
 })

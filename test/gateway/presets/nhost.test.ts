@@ -3,6 +3,7 @@ import { nhost } from 'react-jwt-session/gateway/nhost'
 import { createTestToken } from 'react-jwt-session/testing'
 import { describe, expect, it } from 'vitest'
 import { expectTroubleMatrix, failure, fakeUpstream, json } from './fakeUpstream'
+import { roundTrip } from './throughGateway'
 
 // Answers as Nhost documents them (https://docs.nhost.io/reference/auth/signin-email-password,
 // https://docs.nhost.io/reference/javascript/auth/types/nhost-session).
@@ -94,5 +95,25 @@ describe('nhost preset', () => {
       ['/v1/signout', { refreshToken: 'n-refresh-2', all: true }],
     ])
     expect(upstream.sent[2]?.headers.get('Authorization')).toBe(`Bearer ${access}`)
+  })
+
+  it('end to end through createSessionGateway: the Nhost user handed to the page, /signout at sign-out', async () => {
+    const upstream = fakeUpstream()
+    upstream.answer(
+      json(200, { session: session('n-refresh-1'), mfa: null }),
+      json(200, session('n-refresh-2')),
+      json(200, 'OK'),
+    )
+    const { login } = await roundTrip(nhost({ authUrl }), upstream, {
+      credentials: { email: 'alice@example.com', password: 'pw' },
+      refreshTokens: ['n-refresh-1', 'n-refresh-2'],
+      accessToken: access,
+    })
+    expect(login.user).toEqual(user)
+    expect(upstream.sent.map((s) => [s.url.pathname, s.data])).toEqual([
+      ['/v1/signin/email-password', { email: 'alice@example.com', password: 'pw' }],
+      ['/v1/token', { refreshToken: 'n-refresh-1' }],
+      ['/v1/signout', { refreshToken: 'n-refresh-2', all: false }],
+    ])
   })
 })

@@ -3,6 +3,7 @@ import { oauth2 } from 'react-jwt-session/gateway/oauth2'
 import { createTestToken } from 'react-jwt-session/testing'
 import { describe, expect, it } from 'vitest'
 import { expectTroubleMatrix, failure, fakeUpstream, json } from './fakeUpstream'
+import { roundTrip } from './throughGateway'
 
 // Answers as RFC 6749 §5.1/§5.2 and RFC 7009 §2.2 define them (https://www.rfc-editor.org/rfc/rfc6749#section-5.1),
 // with Keycloak's `refresh_expires_in` (https://www.keycloak.org/securing-apps/oidc-layers).
@@ -123,5 +124,21 @@ describe('oauth2 preset', () => {
     const local = oauth2({ tokenEndpoint, clientId: 'spa' })
     await local.logout?.(refresh, { everywhere: false }, upstream.context())
     expect(upstream.sent).toHaveLength(2)
+  })
+
+  it('end to end through createSessionGateway: password grant, refresh grant, revocation', async () => {
+    const adapter = oauth2({ tokenEndpoint, revocationEndpoint, clientId: 'spa' })
+    const upstream = fakeUpstream()
+    upstream.answer(tokenAnswer(refresh), tokenAnswer(rotated), new Response(null, { status: 200 }))
+    await roundTrip(adapter, upstream, {
+      credentials: { username: 'alice', password: 'pw' },
+      refreshTokens: [refresh, rotated],
+      accessToken: access,
+    })
+    expect(upstream.sent.map((s) => (s.data as Record<string, string>).grant_type ?? s.url.pathname)).toEqual(
+      ['password', 'refresh_token', '/realms/app/protocol/openid-connect/revoke'],
+    )
+    expect(upstream.sent[1]?.data).toMatchObject({ refresh_token: refresh })
+    expect(upstream.sent[2]?.data).toMatchObject({ token: rotated })
   })
 })

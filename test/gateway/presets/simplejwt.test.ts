@@ -3,6 +3,7 @@ import { simplejwt } from 'react-jwt-session/gateway/simplejwt'
 import { createTestToken } from 'react-jwt-session/testing'
 import { describe, expect, it } from 'vitest'
 import { expectTroubleMatrix, failure, fakeUpstream, json } from './fakeUpstream'
+import { roundTrip } from './throughGateway'
 
 // Answers as SimpleJWT documents them (https://django-rest-framework-simplejwt.readthedocs.io/en/latest/getting_started.html)
 // and as SimpleJWT 5.2.2 sends them (rest_framework_simplejwt/serializers.py, exceptions.py).
@@ -107,6 +108,21 @@ describe('simplejwt preset', () => {
     expect(upstream.sent.map((s) => s.url.pathname)).toEqual([
       '/backend/auth/jwt/create/',
       '/backend/auth/jwt/refresh/',
+    ])
+  })
+
+  it('end to end through createSessionGateway: sign-in, a rotated renewal, the blacklist at sign-out', async () => {
+    const upstream = fakeUpstream()
+    upstream.answer(json(200, { refresh, access }), json(200, { access, refresh: rotated }), json(200, {}))
+    await roundTrip(adapter, upstream, {
+      credentials: { username: 'alice', password: 'pw' },
+      refreshTokens: [refresh, rotated],
+      accessToken: access,
+    })
+    expect(upstream.sent.map((s) => [s.url.pathname, s.data])).toEqual([
+      ['/api/token/', { username: 'alice', password: 'pw' }],
+      ['/api/token/refresh/', { refresh }],
+      ['/api/token/blacklist/', { refresh: rotated }],
     ])
   })
 })

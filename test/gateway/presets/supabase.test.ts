@@ -3,6 +3,7 @@ import { supabase } from 'react-jwt-session/gateway/supabase'
 import { createTestToken } from 'react-jwt-session/testing'
 import { describe, expect, it } from 'vitest'
 import { expectTroubleMatrix, failure, fakeUpstream, json } from './fakeUpstream'
+import { roundTrip } from './throughGateway'
 
 // Answers as Supabase Auth documents them (https://github.com/supabase/auth#post-token,
 // https://supabase.com/docs/guides/auth/debugging/error-codes).
@@ -112,5 +113,23 @@ describe('supabase preset', () => {
     )
     await supabase({ url, apiKey }).logout?.('r1', { everywhere: false }, upstream.context())
     expect(upstream.sent).toHaveLength(1)
+  })
+
+  it('end to end through createSessionGateway: the user handed to the page, logout with a fresh Bearer', async () => {
+    const upstream = fakeUpstream()
+    upstream.answer(session('r1'), session('r2'), session('r3'), new Response(null, { status: 204 }))
+    const { login } = await roundTrip(supabase({ url, apiKey }), upstream, {
+      credentials: { email: 'alice@example.com', password: 'pw' },
+      refreshTokens: ['r1', 'r2', 'r3'],
+      accessToken: access,
+    })
+    expect(login.user).toEqual(user)
+    expect(upstream.sent.map((s) => s.data)).toEqual([
+      { email: 'alice@example.com', password: 'pw' },
+      { refresh_token: 'r1' },
+      { refresh_token: 'r2' },
+      '',
+    ])
+    expect(upstream.sent[3]?.url.search).toBe('?scope=local')
   })
 })
