@@ -8,8 +8,8 @@ import { callUpstream, errorCode, joinUrl, pick, readTokens, unlessRefused } fro
 //   refresh answer then carries a new `refresh`; no `expires_in` anywhere: the access JWT's own `exp`/`iat` count)
 // https://django-rest-framework-simplejwt.readthedocs.io/en/latest/blacklist_app.html (TokenBlacklistView)
 // Checked against SimpleJWT 5.2.2 run by the test suite: a bad password is 401 `{"detail":"No active account
-// found with the given credentials","code":"no_active_account"}`, a bad or blacklisted token 401
-// `{"detail":…,"code":"token_not_valid"}`.
+// found with the given credentials"}`, a bad or blacklisted token 401 `{"detail":…,"code":"token_not_valid"}`,
+// blacklisting an already blacklisted token the same 401 (taken as done).
 
 export interface SimpleJwtOptions {
   /** The Django site's origin, with its path prefix if any: `https://api.example.com`. */
