@@ -4,6 +4,8 @@ import type { UpstreamContext, UpstreamTokens } from './types'
 
 /** A token answer is a few KB; a body past this is not one (a runaway page, a hostile server). */
 const MAX_BODY_BYTES = 1 << 20
+/** Seconds: the longest wait an upstream's `Retry-After` is taken for. */
+const MAX_RETRY_AFTER = 86_400
 
 /** How a preset reads a refused (4xx) answer: which error it is, and the upstream's own error code. */
 export interface Refusal {
@@ -156,8 +158,10 @@ export async function callUpstream(ctx: UpstreamContext, request: UpstreamReques
     }
     throw errorForStatus(status, call)
   }
-  const retryAfter =
+  const asked =
     status === 429 || status === 503 ? parseRetryAfter(response.headers.get('Retry-After')) : undefined
+  // Passed on to the browser as a header: `Retry-After: Infinity` (or a date years away) becomes a day at most.
+  const retryAfter = asked === undefined ? undefined : Math.min(asked, MAX_RETRY_AFTER)
   throw new AuthError(
     status >= 400 ? 'server' : 'bad_response',
     dev() ? `The ${upstream} upstream answered ${status} to the ${call} call.` : undefined,
