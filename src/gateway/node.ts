@@ -20,18 +20,22 @@ function bodyOf(req: NodeRequest): BodyInit | null {
     return typeof body === 'string' ? body : JSON.stringify(body)
   }
   let chunks: AsyncIterator<Uint8Array> | undefined
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      chunks ??= req[Symbol.asyncIterator]()
-      const { done, value } = await chunks.next()
-      if (done) controller.close()
-      else controller.enqueue(typeof value === 'string' ? new TextEncoder().encode(value) : value)
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        chunks ??= req[Symbol.asyncIterator]()
+        const { done, value } = await chunks.next()
+        if (done) controller.close()
+        else controller.enqueue(typeof value === 'string' ? new TextEncoder().encode(value) : value)
+      },
+      cancel() {
+        // Drained, not destroyed: destroying the request would close the socket before the 413 is sent.
+        req.resume()
+      },
     },
-    cancel() {
-      // Drained, not destroyed: destroying the request would close the socket before the 413 is sent.
-      req.resume()
-    },
-  })
+    // 0: nothing is pulled before the gateway reads (the default, 1, would pull a chunk at once).
+    { highWaterMark: 0 },
+  )
 }
 
 function toRequest(req: NodeRequest): Request {
