@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
+import { packageEntries } from '../scripts/aliases.mjs'
 import { minGzip } from '../scripts/bundleSize.mjs'
 
 // The React entry, minified and gzipped with the peers external. jwt-decode is a dependency, not a peer, so it
@@ -45,6 +46,29 @@ describe('bundle size', () => {
     expect(Object.keys(withDevtools.inputs)).toContain('src/devtools/AuthDevtools.tsx')
     expect(withIdle.gzip).toBeGreaterThan(gzip)
     expect(withDevtools.gzip).toBeGreaterThan(gzip)
+  })
+
+  it('the gateway costs every browser entry 0 bytes: no gateway file, jose or oauth4webapi in any of them', async () => {
+    // Every entry but the gateway's own (server-only) ones: the React entry, core, idle, devtools, testing, server.
+    const browserEntries = packageEntries.filter(({ subpath }) => !subpath.startsWith('./gateway'))
+    expect(browserEntries.map(({ subpath }) => subpath)).toEqual(
+      expect.arrayContaining(['.', './core', './idle', './devtools', './devtools/production']),
+    )
+    const serverOnly = /^src\/gateway\/|node_modules\/(jose|oauth4webapi)\//
+    for (const { source, subpath } of browserEntries) {
+      const { inputs } = await minGzip(source, PEERS)
+      expect(
+        Object.keys(inputs).filter((file) => serverOnly.test(file)),
+        subpath,
+      ).toEqual([])
+    }
+    // The control: a bundle that imports the gateway beside the React entry has it, so the check can fail.
+    const { gzip } = await minGzip('src/index.ts', PEERS)
+    const withGateway = await minGzip('bench/sizeEntries/reactWithGateway.ts', PEERS)
+    expect(Object.keys(withGateway.inputs).filter((file) => serverOnly.test(file))).toContain(
+      'src/gateway/createSessionGateway.ts',
+    )
+    expect(withGateway.gzip).toBeGreaterThan(gzip)
   })
 
   it('`react-jwt-session/devtools` is nothing in a production build', async () => {
