@@ -1,7 +1,7 @@
+import type { GatewayStore } from 'react-jwt-session/gateway'
 import { redisStore } from 'react-jwt-session/gateway/redis'
 import { createClient, createCluster } from 'redis'
 import { expectTypeOf, test } from 'vitest'
-import type { GatewayStore } from '../../src/gateway/types'
 
 test('redisStore takes a node-redis client or cluster as createClient/createCluster make them', () => {
   const client = createClient()

@@ -1,0 +1,70 @@
+// One origin for the browser tests of the gateway: the test page of test/browser/harness.ts (the core client
+// bundled with esbuild) and the gateway under /auth, on 127.0.0.1. With several gateway instances, requests go
+// to them in turn, as a load balancer without sticky sessions would send them.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { SessionGateway } from 'react-jwt-session/gateway'
+import { toNodeHandler } from 'react-jwt-session/gateway/node'
+import { bundleClient, pageHtml, pageScript } from '../browser/harness'
+
+export interface AuthRequestRecord {
+  /** `login`, `refresh`, `logout`… */
+  route: string
+  /** When it reached the server (epoch ms). */
+  at: number
+  /** The answer's status (0 until answered). */
+  status: number
+  /** Which gateway instance answered it. */
+  instance: number
+}
+
+export interface GatewayPageServer {
+  url: string
+  /** Every request to /auth/*, in arrival order. */
+  requests: AuthRequestRecord[]
+  close(): Promise<void>
+}
+
+export async function serveGateway(instances: SessionGateway[]): Promise<GatewayPageServer> {
+  if (instances.length === 0) throw new Error('serveGateway needs at least one gateway')
+  const script = await bundleClient()
+  const listeners = instances.map((gateway) => toNodeHandler(gateway))
+  const requests: AuthRequestRecord[] = []
+  let turn = 0
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname.startsWith('/auth/')) {
+      const instance = turn++ % listeners.length
+      const record: AuthRequestRecord = { route: url.pathname.slice(6), at: Date.now(), status: 0, instance }
+      requests.push(record)
+      res.on('finish', () => {
+        record.status = res.statusCode
+      })
+      listeners[instance]?.(req, res)
+      return
+    }
+    const send = (type: string, body: string) => {
+      res.writeHead(200, { 'Content-Type': `${type}; charset=utf-8`, 'Cache-Control': 'no-store' })
+      res.end(body)
+    }
+    if (req.method === 'GET' && url.pathname === '/') return send('text/html', pageHtml(''))
+    if (req.method === 'GET' && url.pathname === '/__test/client.js') return send('text/javascript', script)
+    if (req.method === 'GET' && url.pathname === '/__test/page.js') return send('text/javascript', pageScript)
+    res.writeHead(404).end()
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
