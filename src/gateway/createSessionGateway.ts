@@ -20,7 +20,7 @@ import {
   DEFAULT_MAX_AGE,
   SessionTooLargeError,
 } from './sessionCookie'
-import { type GatewaySession, type GetUser, sessionBody, toTokenAnswer } from './tokenAnswer'
+import { claimsOf, type GatewaySession, type GetUser, sessionBody, toTokenAnswer } from './tokenAnswer'
 import type { GatewayStore, SealedExtras, UpstreamAdapter, UpstreamContext, UpstreamTokens } from './types'
 
 /** What the gateway tells `onError`: never a token, an upstream body or a stack. */
@@ -170,10 +170,20 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
   const origins = createOriginCheck(options.origin, options.origins)
   const flights = createRefreshFlights({ reuseInterval, timeout, store: options.store, sealer, now })
 
-  /** Seconds the new cookie lives: the app's `maxAge` capped by the upstream's refresh lifetime. */
-  const cookieMaxAge = (refreshExpiresIn: unknown) => {
+  /**
+   * Seconds the new cookie lives: the app's `maxAge` (30 days by default) capped by the refresh token's own
+   * lifetime, where the upstream says it (`refresh_expires_in`) or the token is a JWT (SimpleJWT's is).
+   */
+  const cookieMaxAge = (tokens: UpstreamTokens) => {
     const configured = options.cookie?.maxAge ?? DEFAULT_MAX_AGE
-    return Math.floor(positive(refreshExpiresIn) ? Math.min(refreshExpiresIn, configured) : configured)
+    let lifetime = tokens.refreshExpiresIn
+    if (!positive(lifetime) && typeof tokens.refreshToken === 'string') {
+      const claims = claimsOf(tokens.refreshToken)
+      if (typeof claims?.exp === 'number') {
+        lifetime = typeof claims.iat === 'number' ? claims.exp - claims.iat : claims.exp - now() / 1000
+      }
+    }
+    return Math.max(1, Math.floor(positive(lifetime) ? Math.min(lifetime, configured) : configured))
   }
 
   const report = (route: string, failed: GatewayFailure) => {
@@ -247,7 +257,7 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
         ),
       )
     }
-    const maxAge = cookieMaxAge(tokens.refreshExpiresIn)
+    const maxAge = cookieMaxAge(tokens)
     const payload: CookiePayload = { r: tokens.refreshToken, f: randomId(), ...extrasOf(tokens) }
     const sealed = await sealCookie(payload, maxAge, request)
     return { body: sessionBody(answer, now()), setCookie: cookie.write(sealed, maxAge, request) }
@@ -269,7 +279,7 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
       typeof tokens.refreshToken === 'string' && tokens.refreshToken !== '' ? tokens.refreshToken : null
     const extras = extrasOf(tokens, payload)
     if (next !== null && next !== payload.r) {
-      const maxAge = cookieMaxAge(tokens.refreshExpiresIn)
+      const maxAge = cookieMaxAge(tokens)
       const sealed = await sealCookie({ r: next, f: randomId(), p: payload.f, ...extras }, maxAge, request)
       return { answer, cookie: sealed, maxAge }
     }

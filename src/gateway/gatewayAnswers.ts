@@ -67,6 +67,9 @@ export const failure = (
 
 export type GatewayCall = 'login' | 'refresh' | 'logout'
 
+/** The end of an outage's sentence: a refresh or logout keeps the session; a login has none yet. */
+const retry = (call: GatewayCall) => (call === 'login' ? ' Try again.' : ' The session is kept; try again.')
+
 /**
  * What the browser is told when an upstream call failed. Built from the error's code and status only: an
  * upstream's body or message never reaches the answer.
@@ -87,31 +90,18 @@ export function upstreamFailure(thrown: unknown, call: GatewayCall): GatewayFail
         'The auth server answered with something that is not a usable token answer. Try again later.',
       )
     case 'timeout':
-      return failure(
-        504,
-        'upstream_unavailable',
-        'The auth server did not answer in time. The session is kept; try again.',
-      )
+      return failure(504, 'upstream_unavailable', `The auth server did not answer in time.${retry(call)}`)
     default: {
-      if (error.status === 429) {
-        return {
-          ...failure(
-            429,
-            'rate_limited',
-            'The auth server asks to slow down. Try again after the Retry-After delay.',
-          ),
-          retryAfter: error.retryAfter,
-        }
-      }
-      const status = error.status === 503 ? 503 : 502
-      return {
-        ...failure(
-          status,
-          'upstream_unavailable',
-          'The auth server could not be reached. The session is kept; try again.',
-        ),
-        retryAfter: error.retryAfter,
-      }
+      const status = error.status === 429 ? 429 : error.status === 503 ? 503 : 502
+      const failed =
+        status === 429
+          ? failure(
+              429,
+              'rate_limited',
+              'The auth server asks to slow down. Try again after the Retry-After delay.',
+            )
+          : failure(status, 'upstream_unavailable', `The auth server could not be reached.${retry(call)}`)
+      return { ...failed, retryAfter: error.retryAfter }
     }
   }
 }

@@ -30,7 +30,18 @@ const HEADER_SAFE = /^[\x21-\x7e]{1,16384}$/
 
 const badResponse = (message: string) => new AuthError('bad_response', message)
 
-const isJwtShaped = (token: string) => token.split('.').length === 3
+/** The token's claims if it decodes as a JWT, else `null`: an opaque token (it may have dots, e.g. `ya29.…`). */
+export function claimsOf(token: string): JwtPayload | null {
+  if (token.split('.').length !== 3) return null
+  try {
+    return decodeToken(token)
+  } catch {
+    return null
+  }
+}
+
+/** A user bigger than this (as JSON) is not a user object: it would also swell the cookie it is sealed in. */
+const MAX_USER_BYTES = 16 * 1024
 
 /**
  * Checks the upstream's access token and works out its expiry (SPEC §14, the client's rule 1 on the gateway's
@@ -50,14 +61,7 @@ export function toTokenAnswer(
   if (expiresIn !== undefined && (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn))) {
     throw badResponse('The upstream answered an expires_in that is not a number.')
   }
-  let claims: JwtPayload | null = null
-  if (isJwtShaped(accessToken)) {
-    try {
-      claims = decodeToken(accessToken)
-    } catch {
-      throw badResponse('The upstream answered an access token that looks like a JWT but does not decode.')
-    }
-  }
+  const claims = claimsOf(accessToken)
   let lifetimeMs: number
   if (expiresIn !== undefined) {
     lifetimeMs = expiresIn * 1000
@@ -87,6 +91,17 @@ export function toTokenAnswer(
   } catch (error) {
     if (isAuthError(error)) throw error
     throw badResponse('getUser threw on the upstream answer.')
+  }
+  let size: number | undefined
+  try {
+    size = JSON.stringify(user ?? null)?.length
+  } catch {
+    // Cyclic, a BigInt, or nested deeper than the stack: not JSON, so not something to answer the page with.
+  }
+  if (size === undefined || size > MAX_USER_BYTES) {
+    throw badResponse(
+      'The user for the page is not a JSON value of at most 16 KB (check getUser or the adapter).',
+    )
   }
   return { accessToken, expiresAt: now + lifetimeMs, user: user ?? null, opaque: claims === null }
 }

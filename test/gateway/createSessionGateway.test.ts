@@ -1,10 +1,12 @@
 // @vitest-environment node
 import { AuthError } from 'react-jwt-session/core'
-import { createSessionGateway, memoryStore } from 'react-jwt-session/gateway'
+import { createSessionGateway, memoryStore, type UpstreamTokens } from 'react-jwt-session/gateway'
+import { createTestToken } from 'react-jwt-session/testing'
 import { describe, expect, it } from 'vitest'
 import { createFakeUpstream } from './fakeUpstream'
 
 const SECRET = 'a-test-secret-that-is-long-enough-32+'
+const never = (): Promise<UpstreamTokens> => Promise.reject(new Error('not called in this test'))
 const ORIGIN = 'https://app.example'
 
 const post = (
@@ -172,5 +174,174 @@ describe('createSessionGateway', () => {
     expect(session).toMatchObject({ expires_in: 900, user: { name: 'Ada' } })
     expect(setCookie).toHaveLength(1)
     expect(await gateway.session(new Request(`${ORIGIN}/`))).toEqual({ session: null, setCookie: [] })
+  })
+
+  it('Max-Age: the upstream refresh lifetime, else the refresh JWT exp - iat, capped by cookie.maxAge', async () => {
+    const access = createTestToken({ sub: 'u1' })
+    const maxAgeFor = async (tokens: Partial<UpstreamTokens>, cookie?: { maxAge: number }) => {
+      const gateway = createSessionGateway({
+        upstream: {
+          login: async () => ({ accessToken: access, refreshToken: 'r', ...tokens }),
+          refresh: never,
+        },
+        secret: SECRET,
+        ...(cookie ? { cookie } : {}),
+      })
+      const response = await gateway.handle(post('/auth/login', { body: {} }))
+      return /Max-Age=(\d+)/.exec(response.headers.getSetCookie()[0] ?? '')?.[1]
+    }
+    expect(await maxAgeFor({ refreshExpiresIn: 3600 })).toBe('3600')
+    expect(await maxAgeFor({ refreshToken: createTestToken({}, { expiresIn: 86_400 }) })).toBe('86400')
+    expect(await maxAgeFor({ refreshExpiresIn: 3600 }, { maxAge: 60 })).toBe('60')
+    expect(await maxAgeFor({}, { maxAge: 60 })).toBe('60')
+    expect(await maxAgeFor({})).toBe(String(30 * 86_400))
+  })
+
+  it('an opaque access token with expires_in is answered with access_token_format: opaque; without, a 502', async () => {
+    let expiresIn: number | undefined = 3600
+    const gateway = createSessionGateway({
+      upstream: {
+        login: async () => ({
+          accessToken: 'ya29.opaque-token',
+          expiresIn,
+          refreshToken: 'r',
+          user: { sub: 'g1' },
+        }),
+        refresh: never,
+      },
+      secret: SECRET,
+    })
+    const ok = await gateway.handle(post('/auth/login', { body: {} }))
+    expect(await ok.json()).toEqual({
+      access_token: 'ya29.opaque-token',
+      expires_in: 3600,
+      user: { sub: 'g1' },
+      access_token_format: 'opaque',
+    })
+    expiresIn = undefined
+    const bad = await gateway.handle(post('/auth/login', { body: {} }))
+    expect(bad.status).toBe(502)
+    expect(await bad.json()).toMatchObject({ error: 'bad_response' })
+    expect(bad.headers.getSetCookie()).toEqual([])
+  })
+
+  it('a login answer without a refresh token is a 502 that says so', async () => {
+    const gateway = createSessionGateway({
+      upstream: { login: async () => ({ accessToken: createTestToken({}) }), refresh: never },
+      secret: SECRET,
+    })
+    const answer = await gateway.handle(post('/auth/login', { body: {} }))
+    expect(answer.status).toBe(502)
+    expect((await answer.json()).message).toMatch(/without a refresh token/)
+  })
+
+  it('a non-rotating upstream with a cookie sealed under the previous secret gets it re-sealed, same token', async () => {
+    const upstream = createFakeUpstream({ rotate: false })
+    const OLD = 'the-previous-secret-also-32-bytes-long'
+    const before = createSessionGateway({ upstream: upstream.adapter, secret: OLD })
+    const after = createSessionGateway({ upstream: upstream.adapter, secret: [SECRET, OLD] })
+    const { cookie } = await signIn(before)
+    const answer = await after.handle(post('/auth/refresh', { cookie }))
+    expect(answer.status).toBe(200)
+    const resealed = cookieFrom(answer)
+    expect(resealed).not.toBe(cookie)
+    const currentOnly = createSessionGateway({ upstream: upstream.adapter, secret: SECRET })
+    expect((await currentOnly.handle(post('/auth/refresh', { cookie: resealed }))).status).toBe(200)
+    // Sealed with the current secret already: nothing to set.
+    const again = await currentOnly.handle(post('/auth/refresh', { cookie: resealed }))
+    expect(again.headers.getSetCookie()).toEqual([])
+  })
+
+  it('reads a bounded JSON object body: 413 over 64 KB, 400 for anything else, upstream not called', async () => {
+    const upstream = createFakeUpstream()
+    const gateway = createSessionGateway({ upstream: upstream.adapter, secret: SECRET })
+    const huge = await gateway.handle(post('/auth/login', { body: { password: 'x'.repeat(70_000) } }))
+    expect(huge.status).toBe(413)
+    for (const body of ['[1]', '"text"', '{"a":', '<html>']) {
+      const request = new Request(`${ORIGIN}/auth/login`, {
+        method: 'POST',
+        headers: { Origin: ORIGIN },
+        body,
+      })
+      const answer = await gateway.handle(request)
+      expect(answer.status).toBe(400)
+      expect(await answer.json()).toMatchObject({ error: 'bad_request' })
+    }
+    expect(upstream.stats.logins).toBe(0)
+  })
+
+  it('an upstream that does not answer in time is a 504 and the cookie is kept', async () => {
+    const upstream = createFakeUpstream()
+    const gateway = createSessionGateway({
+      upstream: { ...upstream.adapter, refresh: () => new Promise(() => {}) },
+      secret: SECRET,
+      timeout: 30,
+    })
+    const { cookie } = await signIn(gateway)
+    const answer = await gateway.handle(post('/auth/refresh', { cookie }))
+    expect(answer.status).toBe(504)
+    expect(await answer.json()).toMatchObject({ error: 'upstream_unavailable' })
+    expect(answer.headers.getSetCookie()).toEqual([])
+  })
+
+  it('logout: a logoutUrl comes back as the body; an upstream outage still clears the cookie and says so', async () => {
+    const upstream = createFakeUpstream()
+    let outcome: () => Promise<{ logoutUrl: string } | undefined> = async () => ({
+      logoutUrl: 'https://idp.example/logout',
+    })
+    const gateway = createSessionGateway({
+      upstream: { ...upstream.adapter, logout: () => outcome() },
+      secret: SECRET,
+    })
+    const first = await signIn(gateway)
+    const out = await gateway.handle(post('/auth/logout', { cookie: first.cookie }))
+    expect(out.status).toBe(200)
+    expect(await out.json()).toEqual({ logoutUrl: 'https://idp.example/logout' })
+    expect(out.headers.getSetCookie()[0]).toMatch(/Max-Age=0/)
+    outcome = () => Promise.reject(new TypeError('fetch failed'))
+    const second = await signIn(gateway)
+    const down = await gateway.handle(post('/auth/logout-all', { cookie: second.cookie }))
+    expect(down.status).toBe(502)
+    expect(down.headers.getSetCookie()[0]).toMatch(/Max-Age=0/)
+    outcome = () => Promise.reject(new AuthError('session_expired', undefined, { status: 401 }))
+    const third = await signIn(gateway)
+    expect((await gateway.handle(post('/auth/logout', { cookie: third.cookie }))).status).toBe(204)
+  })
+
+  it('onError hears every error answer, never with a token', async () => {
+    const upstream = createFakeUpstream()
+    const events: unknown[] = []
+    const gateway = createSessionGateway({
+      upstream: upstream.adapter,
+      secret: SECRET,
+      onError: (e) => events.push(e),
+    })
+    await gateway.handle(post('/auth/login', { body: { username: 'ada', password: 'nope' } }))
+    await gateway.handle(post('/auth/refresh', { cookie: '__Host-session=forged.value' }))
+    expect(events).toEqual([
+      { route: 'login', status: 401, error: 'invalid_credentials', message: expect.any(String) },
+      { route: 'refresh', status: 401, error: 'invalid_grant', message: expect.any(String) },
+    ])
+  })
+
+  it('GET /login and /callback go to the redirect routes only when the upstream has authorize/callback', async () => {
+    const upstream = createFakeUpstream()
+    const plain = createSessionGateway({ upstream: upstream.adapter, secret: SECRET })
+    expect((await plain.handle(new Request(`${ORIGIN}/auth/login`))).headers.get('allow')).toBe('POST')
+    expect((await plain.handle(new Request(`${ORIGIN}/auth/callback`))).status).toBe(404)
+    const redirecting = createSessionGateway({
+      upstream: {
+        ...upstream.adapter,
+        authorize: async () => ({ url: 'https://idp.example/authorize', transaction: {} }),
+        callback: async () => ({ accessToken: createTestToken({}), refreshToken: 'r' }),
+      },
+      secret: SECRET,
+    })
+    const post405 = await redirecting.handle(post('/auth/callback'))
+    expect(post405.status).toBe(405)
+    expect(post405.headers.get('allow')).toBe('GET')
+    expect(
+      (await redirecting.handle(new Request(`${ORIGIN}/auth/login`, { method: 'PUT' }))).headers.get('allow'),
+    ).toBe('POST, GET')
   })
 })

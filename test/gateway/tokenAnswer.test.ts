@@ -28,13 +28,30 @@ describe('toTokenAnswer', () => {
       { accessToken: 'opaque-token' },
       { accessToken: 'has space', expiresIn: 60 },
       { accessToken: 'x'.repeat(20_000), expiresIn: 60 },
-      { accessToken: 'a.b.c', expiresIn: 60 },
+      { accessToken: 'a.b.c' },
+      { accessToken: createTestToken({}), user: { big: 'x'.repeat(20_000) } },
       {} as { accessToken: string },
     ]
     for (const tokens of bad)
       expect(() => toTokenAnswer(tokens, now, undefined)).toThrow(
         expect.objectContaining({ code: 'bad_response' }),
       )
+  })
+
+  it('a user that is not JSON (cyclic, too deep) is a bad_response', () => {
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    let deep: unknown = {}
+    for (let i = 0; i < 100_000; i++) deep = { deep }
+    for (const user of [cyclic, deep, 10n]) {
+      expect(() => toTokenAnswer({ accessToken: createTestToken({}), user }, now, undefined)).toThrow(
+        expect.objectContaining({ code: 'bad_response' }),
+      )
+    }
+  })
+
+  it('a three-part string that is not a JWT is opaque, not refused, when it has expires_in', () => {
+    expect(toTokenAnswer({ accessToken: 'a.b.c', expiresIn: 60 }, now, undefined).opaque).toBe(true)
   })
 
   it('an opaque token with expires_in: marked opaque, the user from the adapter', () => {
