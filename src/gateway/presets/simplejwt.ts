@@ -1,5 +1,6 @@
 import { isAuthError } from '../../core/AuthError'
-import type { UpstreamAdapter } from '../types'
+import { decodeToken } from '../../core/decodeToken'
+import type { UpstreamAdapter, UpstreamTokens } from '../types'
 import { callUpstream, errorCode, joinUrl, pick, readTokens, unlessRefused } from '../upstreamHttp'
 
 // Django REST framework SimpleJWT, as documented:
@@ -22,6 +23,32 @@ export interface SimpleJwtOptions {
   paths?: { login?: string; refresh?: string; blacklist?: string | null }
 }
 
+/** A numeric claim of a JWT, or `undefined` (not a JWT, or no such number). */
+function numericClaim(token: string, name: 'exp' | 'iat'): number | undefined {
+  try {
+    const value = decodeToken(token)[name]
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The access token's lifetime as `expiresIn`. SimpleJWT copies the refresh token's claims into each access token
+ * it makes from it, `iat` included (`RefreshToken.access_token` leaves out only the type, `exp` and `jti`), so
+ * after a rotation the access JWT's `exp - iat` counts from the previous renewal: a 5-minute token would be
+ * taken for a 10-minute one and used after it expired. Both tokens of one answer are stamped from one reading
+ * of SimpleJWT's clock, so the access token's `exp` minus the new refresh token's `iat` is its true lifetime,
+ * whatever our clock says; without rotation (no new refresh token) it counts from now.
+ */
+function withLifetime(tokens: UpstreamTokens): UpstreamTokens {
+  const exp = numericClaim(tokens.accessToken, 'exp')
+  if (exp === undefined || tokens.expiresIn !== undefined) return tokens
+  const issued = tokens.refreshToken === undefined ? undefined : numericClaim(tokens.refreshToken, 'iat')
+  const expiresIn = exp - (issued ?? Date.now() / 1000)
+  return expiresIn > 0 ? { ...tokens, expiresIn } : tokens
+}
+
 /** The gateway's upstream for Django REST framework SimpleJWT (`TokenObtainPairView`, `TokenRefreshView`). */
 export function simplejwt({ url, paths = {} }: SimpleJwtOptions): UpstreamAdapter {
   const login = joinUrl(url, paths.login ?? '/api/token/')
@@ -41,7 +68,7 @@ export function simplejwt({ url, paths = {} }: SimpleJwtOptions): UpstreamAdapte
         json: credentials,
         refusal: (status, data) => ({ code: 'invalid_credentials', reason: reason(status, data) }),
       })
-      return readTokens(body, fields, upstream, 'login')
+      return withLifetime(readTokens(body, fields, upstream, 'login'))
     },
     async refresh(refreshToken, ctx) {
       const body = await callUpstream(ctx, {
@@ -52,7 +79,7 @@ export function simplejwt({ url, paths = {} }: SimpleJwtOptions): UpstreamAdapte
         refusal: (status, data) => ({ code: 'session_expired', reason: reason(status, data) }),
       })
       // Without ROTATE_REFRESH_TOKENS the answer has no `refresh`: the sealed one stays in use.
-      return readTokens(body, fields, upstream, 'refresh')
+      return withLifetime(readTokens(body, fields, upstream, 'refresh'))
     },
     async logout(refreshToken, _options, ctx) {
       // SimpleJWT has no "every session of the user" call: `everywhere` blacklists this token, as the page's does.

@@ -17,7 +17,7 @@ describe('simplejwt preset', () => {
     const upstream = fakeUpstream()
     upstream.answer(json(200, { refresh, access }))
     const tokens = await adapter.login({ username: 'alice', password: 'pw' }, upstream.context())
-    expect(tokens).toEqual({ accessToken: access, refreshToken: refresh })
+    expect(tokens).toEqual({ accessToken: access, refreshToken: refresh, expiresIn: 300 })
     const [sent] = upstream.sent
     expect(sent?.method).toBe('POST')
     expect(sent?.url.href).toBe('https://api.example.com/api/token/')
@@ -31,12 +31,38 @@ describe('simplejwt preset', () => {
     expect(await adapter.refresh(refresh, upstream.context())).toEqual({
       accessToken: access,
       refreshToken: rotated,
+      expiresIn: 300,
     })
-    expect(await adapter.refresh(rotated, upstream.context())).toEqual({ accessToken: access })
+    const unrotated = await adapter.refresh(rotated, upstream.context())
+    expect(unrotated).toEqual({ accessToken: access, expiresIn: expect.any(Number) })
+    expect(unrotated.expiresIn).toBeGreaterThan(295)
+    expect(unrotated.expiresIn).toBeLessThanOrEqual(300)
     expect(upstream.sent.map((s) => [s.method, s.url.pathname, s.data])).toEqual([
       ['POST', '/api/token/refresh/', { refresh }],
       ['POST', '/api/token/refresh/', { refresh: rotated }],
     ])
+  })
+
+  it("an access token made at a rotation carries the old refresh token's iat: its lifetime counts from the new pair", async () => {
+    // As SimpleJWT 5.2.2 sends it: the access token copies `iat` from the refresh token it was made from (issued
+    // 200 s earlier), its `exp` is 300 s after this renewal, as is the new refresh token's `iat`.
+    const now = Date.now()
+    const renewedAt = Math.floor(now / 1000)
+    const stale = createTestToken(
+      { user_id: 1, token_type: 'access', iat: renewedAt - 200 },
+      { now, expiresIn: 300 },
+    )
+    const fresh = createTestToken(
+      { user_id: 1, token_type: 'refresh', jti: 'r3' },
+      { now, expiresIn: 86_400 },
+    )
+    const upstream = fakeUpstream()
+    upstream.answer(json(200, { access: stale, refresh: fresh }), json(200, { access: stale }))
+    expect((await adapter.refresh(refresh, upstream.context())).expiresIn).toBe(300)
+    // Without rotation: from now, never the 500 s that exp - iat would say.
+    const unrotated = await adapter.refresh(fresh, upstream.context())
+    expect(unrotated.expiresIn).toBeGreaterThan(295)
+    expect(unrotated.expiresIn).toBeLessThanOrEqual(300)
   })
 
   it('a blacklisted or expired refresh token (401 token_not_valid) is session_expired', async () => {
