@@ -22,14 +22,24 @@ export interface GatewayPageServer {
   url: string
   /** Every request to /auth/*, in arrival order. */
   requests: AuthRequestRecord[]
+  /** The status of every request to /api/* (proxied to `apiUrl`), in order. */
+  apiStatuses: number[]
   close(): Promise<void>
 }
 
-export async function serveGateway(instances: SessionGateway[]): Promise<GatewayPageServer> {
+/**
+ * Serves the test page and `instances` under /auth; with `apiUrl`, /api/* goes there with the page's
+ * `Authorization` header (the app's API, which checks the access token the page holds).
+ */
+export async function serveGateway(
+  instances: SessionGateway[],
+  { apiUrl }: { apiUrl?: string } = {},
+): Promise<GatewayPageServer> {
   if (instances.length === 0) throw new Error('serveGateway needs at least one gateway')
   const script = await bundleClient()
   const listeners = instances.map((gateway) => toNodeHandler(gateway))
   const requests: AuthRequestRecord[] = []
+  const apiStatuses: number[] = []
   let turn = 0
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -42,6 +52,19 @@ export async function serveGateway(instances: SessionGateway[]): Promise<Gateway
         record.status = res.statusCode
       })
       listeners[instance]?.(req, res)
+      return
+    }
+    if (apiUrl && url.pathname.startsWith('/api/')) {
+      const headers: Record<string, string> = {}
+      if (req.headers.authorization) headers.authorization = req.headers.authorization
+      fetch(new URL(url.pathname, apiUrl), { headers }).then(
+        async (answer) => {
+          apiStatuses.push(answer.status)
+          res.writeHead(answer.status, { 'Content-Type': 'application/json' })
+          res.end(Buffer.from(await answer.arrayBuffer()))
+        },
+        () => res.writeHead(502).end(),
+      )
       return
     }
     const send = (type: string, body: string) => {
@@ -61,6 +84,7 @@ export async function serveGateway(instances: SessionGateway[]): Promise<Gateway
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    apiStatuses,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
