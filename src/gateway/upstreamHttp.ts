@@ -2,6 +2,8 @@ import { AuthError, type AuthErrorCode, isAuthError } from '../core/AuthError'
 import { type AuthCall, errorForStatus, isRefusal, parseRetryAfter } from '../core/httpTransport'
 import type { UpstreamContext, UpstreamTokens } from './types'
 
+// Server code: its messages stay in production builds (they go to the app's logs, never to the browser).
+
 /** A token answer is a few KB; a body past this is not one (a runaway page, a hostile server). */
 const MAX_BODY_BYTES = 1 << 20
 /** Seconds: the longest wait an upstream's `Retry-After` is taken for. */
@@ -32,8 +34,6 @@ export interface UpstreamRequest {
   /** The preset's reading of a 4xx answer; `undefined` keeps the default for `call`. */
   refusal?: ((status: number, body: unknown) => Refusal | undefined) | undefined
 }
-
-const dev = () => typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
 
 /** `base` and `path` joined with one slash, so a base with a path (`https://x.example/backend`) keeps it. */
 export const joinUrl = (base: string, path: string) =>
@@ -108,20 +108,14 @@ export async function callUpstream(ctx: UpstreamContext, request: UpstreamReques
     text = await readBounded(response)
   } catch (cause) {
     if (ctx.signal.aborted) {
-      throw new AuthError(
-        'timeout',
-        dev() ? `The ${upstream} upstream did not answer the ${call} call in time.` : undefined,
-      )
+      throw new AuthError('timeout', `The ${upstream} upstream did not answer the ${call} call in time.`)
     }
     if (cause instanceof RangeError) {
-      throw new AuthError(
-        'bad_response',
-        dev() ? `The ${upstream} upstream's ${call} answer is over 1 MB.` : undefined,
-      )
+      throw new AuthError('bad_response', `The ${upstream} upstream's ${call} answer is over 1 MB.`)
     }
     throw new AuthError(
       'network',
-      dev() ? `The ${upstream} upstream could not be reached for the ${call} call.` : undefined,
+      `The ${upstream} upstream could not be reached for the ${call} call.`,
       // The cause is the fetch failure (DNS, refused connection): it holds no body.
       { cause },
     )
@@ -132,9 +126,7 @@ export async function callUpstream(ctx: UpstreamContext, request: UpstreamReques
     if (data === undefined) {
       throw new AuthError(
         'bad_response',
-        dev()
-          ? `The ${upstream} upstream answered the ${call} call with a body that is not JSON (an HTML page?).`
-          : undefined,
+        `The ${upstream} upstream answered the ${call} call with a body that is not JSON (an HTML page?).`,
         { status },
       )
     }
@@ -145,9 +137,7 @@ export async function callUpstream(ctx: UpstreamContext, request: UpstreamReques
       // A wrong path or method is the app's configuration, not the user's "no": the session is kept.
       throw new AuthError(
         'server',
-        dev()
-          ? `The ${upstream} upstream answered ${status} to the ${call} call at ${new URL(request.url).pathname}: check the preset's \`url\` and \`paths\`.`
-          : undefined,
+        `The ${upstream} upstream answered ${status} to the ${call} call at ${new URL(request.url).pathname}: check the preset's \`url\` and \`paths\`.`,
         { status },
       )
     }
@@ -164,7 +154,7 @@ export async function callUpstream(ctx: UpstreamContext, request: UpstreamReques
   const retryAfter = asked === undefined ? undefined : Math.min(asked, MAX_RETRY_AFTER)
   throw new AuthError(
     status >= 400 ? 'server' : 'bad_response',
-    dev() ? `The ${upstream} upstream answered ${status} to the ${call} call.` : undefined,
+    `The ${upstream} upstream answered ${status} to the ${call} call.`,
     { status, retryAfter },
   )
 }
@@ -222,10 +212,7 @@ export function readTokens(
   call: AuthCall,
 ): UpstreamTokens {
   const bad = (what: string) =>
-    new AuthError(
-      'bad_response',
-      dev() ? `The ${upstream} upstream's ${call} answer has ${what}.` : undefined,
-    )
+    new AuthError('bad_response', `The ${upstream} upstream's ${call} answer has ${what}.`)
   const accessToken = pick(body, fields.accessToken)
   if (!isToken(accessToken)) throw bad(`no usable access token (\`${fields.accessToken}\`)`)
   const tokens: UpstreamTokens = { accessToken }
