@@ -6,7 +6,7 @@ import { callUpstream, errorCode, joinUrl, pick, readTokens, unlessRefused } fro
 // Django REST framework SimpleJWT, as documented:
 // https://django-rest-framework-simplejwt.readthedocs.io/en/latest/getting_started.html (the two views and their bodies)
 // https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html (ROTATE_REFRESH_TOKENS: the
-//   refresh answer then carries a new `refresh`; no `expires_in` anywhere: the access JWT's own `exp`/`iat` count)
+//   refresh answer then carries a new `refresh`; no `expires_in` anywhere: see `withLifetime` for the lifetime)
 // https://django-rest-framework-simplejwt.readthedocs.io/en/latest/blacklist_app.html (TokenBlacklistView)
 // Checked against SimpleJWT 5.2.2 run by the test suite: a bad password is 401 `{"detail":"No active account
 // found with the given credentials"}`, a bad or blacklisted token 401 `{"detail":…,"code":"token_not_valid"}`,
