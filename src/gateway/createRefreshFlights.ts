@@ -11,6 +11,14 @@ export interface Rotation {
   maxAge: number
 }
 
+/** Thrown for a refresh token whose session was logged out: the refresh is refused (401) without an upstream call. */
+export class SessionEndedError extends Error {
+  constructor() {
+    super('The session was logged out.')
+    this.name = 'SessionEndedError'
+  }
+}
+
 /** Thrown when the shared store cannot be used: the refresh is not attempted and the cookie is kept. */
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -35,8 +43,12 @@ export interface RefreshFlights {
    * `reuseInterval` seconds after it succeeded, a caller with that id gets its rotation again.
    */
   run(id: string, task: () => Promise<Rotation>): Promise<Rotation>
-  /** Drops what is kept for these ids (logout: a replay of a logged-out cookie gets no answer). */
-  forget(ids: readonly string[]): Promise<void>
+  /**
+   * Logout: refreshes with these ids are refused from now on (for as long as one could still be on its way),
+   * after waiting for one in flight. Answers the rotation such a refresh produced (in flight or within the reuse
+   * interval), whose new refresh token is the one to revoke, or `null`.
+   */
+  end(ids: readonly string[]): Promise<Rotation | null>
 }
 
 interface Entry {
@@ -47,6 +59,9 @@ interface Entry {
 
 const PENDING = 'pending'
 const DONE = 'done:'
+const ENDED = 'ended'
+/** A rotation stays in the store at least this long (ms), for instances polling for it, even with no reuse interval. */
+const SHARE_MS = 1_000
 const PURPOSE = 'react-jwt-session flight'
 const POLL_MS = 25
 const SWEEP_PER_INSERT = 16
@@ -95,11 +110,18 @@ export function createRefreshFlights(options: RefreshFlightsOptions): RefreshFli
     }
   }
 
+  const ended = () => {
+    const promise = Promise.reject(new SessionEndedError())
+    promise.catch(() => {}) // held for later callers; not an unhandled rejection meanwhile
+    return promise
+  }
+
   async function shared(shop: GatewayStore, id: string, task: () => Promise<Rotation>): Promise<Rotation> {
     const key = keyOf(id)
     const deadline = now() + waitMs
     for (;;) {
       const value = await guard(() => shop.get(key))
+      if (value === ENDED) throw new SessionEndedError()
       if (value?.startsWith(DONE)) {
         const opened = await sealer.open<SealedRotation>(value.slice(DONE.length), PURPOSE)
         if (opened) return { answer: opened.value.a, cookie: opened.value.c, maxAge: opened.value.m }
@@ -122,20 +144,34 @@ export function createRefreshFlights(options: RefreshFlightsOptions): RefreshFli
         throw error
       }
       try {
-        if (reuseMs > 0) {
-          const sealed = await sealer.seal(
-            { a: rotation.answer, c: rotation.cookie, m: rotation.maxAge } satisfies SealedRotation,
-            PURPOSE,
-            Math.ceil(reuseMs / 1000),
-          )
-          await shop.set(key, DONE + sealed, { ttlMs: reuseMs })
-        } else {
-          await shop.delete(key)
-        }
+        // Kept for the reuse interval, and at least for the instances that are polling for it right now.
+        const ttlMs = Math.max(reuseMs, SHARE_MS)
+        const sealed = await sealer.seal(
+          { a: rotation.answer, c: rotation.cookie, m: rotation.maxAge } satisfies SealedRotation,
+          PURPOSE,
+          Math.ceil(ttlMs / 1000),
+        )
+        // Only over our own `pending`: a logout may have ended the id meanwhile.
+        if ((await shop.get(key)) === PENDING) await shop.set(key, DONE + sealed, { ttlMs })
       } catch {
         // The rotation happened: the browser must get it even if the store missed the record.
       }
       return rotation
+    }
+  }
+
+  /** The rotation another instance made (or is making: waited for, bounded) for `id`, or `null`. */
+  async function settledInStore(shop: GatewayStore, id: string): Promise<Rotation | null> {
+    const deadline = now() + waitMs
+    for (;;) {
+      const value = await shop.get(keyOf(id)).catch(() => null)
+      if (value === PENDING && now() <= deadline) {
+        await sleep(POLL_MS)
+        continue
+      }
+      if (!value?.startsWith(DONE)) return null
+      const opened = await sealer.open<SealedRotation>(value.slice(DONE.length), PURPOSE)
+      return opened ? { answer: opened.value.a, cookie: opened.value.c, maxAge: opened.value.m } : null
     }
   }
 
@@ -159,9 +195,29 @@ export function createRefreshFlights(options: RefreshFlightsOptions): RefreshFli
       )
       return promise
     },
-    async forget(ids) {
-      for (const id of ids) entries.delete(id)
-      if (store) await Promise.all(ids.map((id) => store.delete(keyOf(id)).catch(() => {})))
+    async end(ids) {
+      let rotation: Rotation | null = null
+      const keep = (found: Rotation | null) => {
+        // The newest wins: the cookie's own flight (its rotation replaced the parent's).
+        rotation ??= found
+      }
+      for (const id of ids) {
+        const entry = entries.get(id)
+        if (entry && entry.until > now()) keep(await entry.promise.catch(() => null))
+        if (store) keep(await settledInStore(store, id))
+      }
+      // Longer than any refresh that may still be on its way with these ids, and than the reuse interval.
+      const until = now() + Math.max(reuseMs, waitMs)
+      for (const id of ids) {
+        entries.delete(id)
+        entries.set(id, { promise: ended(), until })
+      }
+      if (store) {
+        await Promise.all(
+          ids.map((id) => store.set(keyOf(id), ENDED, { ttlMs: until - now() }).catch(() => false)),
+        )
+      }
+      return rotation
     },
   }
 }

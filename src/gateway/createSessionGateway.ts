@@ -1,7 +1,12 @@
 import { AuthError } from '../core/AuthError'
 import { withTimeout } from '../core/timers'
 import { createOriginCheck } from './checkOrigin'
-import { createRefreshFlights, type Rotation, StoreUnavailableError } from './createRefreshFlights'
+import {
+  createRefreshFlights,
+  type Rotation,
+  SessionEndedError,
+  StoreUnavailableError,
+} from './createRefreshFlights'
 import { checkSecrets, createSealer, randomId } from './createSealer'
 import {
   failure,
@@ -220,6 +225,9 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
     if (thrown instanceof SessionTooLargeError) {
       return failure(500, 'session_too_large', thrown.message, call !== 'login')
     }
+    if (thrown instanceof SessionEndedError) {
+      return failure(401, 'invalid_grant', 'The session was signed out. Sign in again.', true)
+    }
     if (thrown instanceof StoreUnavailableError) {
       return failure(
         503,
@@ -358,9 +366,12 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
     const cleared = cookie.clear(request)
     const opened = await openCookie(request)
     if (!opened) return jsonAnswer(204, undefined, cleared)
-    const { value } = opened
-    // First, so that a replay of this cookie (or the one it replaced) within the reuse interval gets nothing.
-    await flights.forget(value.p ? [value.f, value.p] : [value.f])
+    // First, so that no refresh with this cookie (or the one it replaced) gets an answer from now on, not even a
+    // reused one. A refresh already in flight is waited for: its new refresh token is then the one to revoke, or
+    // its answer, arriving after this one, would leave the browser a valid cookie after the logout.
+    const rotation = await flights.end(opened.value.p ? [opened.value.f, opened.value.p] : [opened.value.f])
+    const newer = rotation?.cookie ? await sealer.open<CookiePayload>(rotation.cookie, cookie.name) : null
+    const value = newer && isPayload(newer.value) ? newer.value : opened.value
     if (!upstream.logout) return jsonAnswer(204, undefined, cleared)
     try {
       const result = await callUpstream(

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import {
   createRefreshFlights,
   type Rotation,
+  SessionEndedError,
   StoreUnavailableError,
 } from '../../src/gateway/createRefreshFlights'
 import { createSealer } from '../../src/gateway/createSealer'
@@ -52,11 +53,31 @@ describe('createRefreshFlights', () => {
     expect(await flights.run('id', () => Promise.resolve(rotation(2)))).toEqual(rotation(2))
   })
 
-  it('forget drops the reuse of an id', async () => {
+  it('end: answers the rotation of an id (waiting for one in flight), then refuses the id', async () => {
     const flights = createRefreshFlights({ reuseInterval: 10, timeout: 1_000, sealer, now: () => 0 })
-    await flights.run('id', () => Promise.resolve(rotation(1)))
-    await flights.forget(['id'])
-    expect(await flights.run('id', () => Promise.resolve(rotation(2)))).toEqual(rotation(2))
+    const held = deferred()
+    const running = flights.run('id', () => held.promise)
+    const ending = flights.end(['id', 'parent'])
+    held.resolve(rotation(1))
+    expect(await running).toEqual(rotation(1))
+    expect(await ending).toEqual(rotation(1))
+    let calls = 0
+    const task = async () => rotation(++calls)
+    await expect(flights.run('id', task)).rejects.toBeInstanceOf(SessionEndedError)
+    await expect(flights.run('parent', task)).rejects.toBeInstanceOf(SessionEndedError)
+    expect(calls).toBe(0)
+    expect(await flights.end(['other'])).toBeNull()
+  })
+
+  it('end with a store: another instance refuses the id too, and its rotation is found', async () => {
+    const store = memoryStore()
+    const one = createRefreshFlights({ reuseInterval: 10, timeout: 1_000, sealer, store, now: Date.now })
+    const two = createRefreshFlights({ reuseInterval: 10, timeout: 1_000, sealer, store, now: Date.now })
+    await one.run('id', async () => rotation(1))
+    expect(await two.end(['id'])).toEqual(rotation(1))
+    await expect(one.run('next', async () => rotation(2))).resolves.toEqual(rotation(2))
+    const three = createRefreshFlights({ reuseInterval: 10, timeout: 1_000, sealer, store, now: Date.now })
+    await expect(three.run('id', async () => rotation(3))).rejects.toBeInstanceOf(SessionEndedError)
   })
 
   it('reuseInterval 0: no reuse once settled', async () => {

@@ -344,4 +344,23 @@ describe('createSessionGateway', () => {
       (await redirecting.handle(new Request(`${ORIGIN}/auth/login`, { method: 'PUT' }))).headers.get('allow'),
     ).toBe('POST, GET')
   })
+
+  it('a logout racing a refresh revokes the token that refresh rotated to: its late cookie is dead', async () => {
+    const upstream = createFakeUpstream({ delay: 30 })
+    const gateway = createSessionGateway({ upstream: upstream.adapter, secret: SECRET })
+    const { cookie } = await signIn(gateway)
+    const refreshing = gateway.handle(post('/auth/refresh', { cookie }))
+    await new Promise((resolve) => setTimeout(resolve, 5)) // the refresh is at the upstream
+    const out = await gateway.handle(post('/auth/logout', { cookie }))
+    expect(out.status).toBe(204)
+    // The race happened: the refresh succeeded and its answer sets a new cookie after the logout's.
+    const late = await refreshing
+    expect(late.status).toBe(200)
+    const lateCookie = cookieFrom(late)
+    expect(lateCookie).not.toBe(cookie)
+    expect(upstream.live.size).toBe(0) // the rotated token was revoked, not the spent one
+    const after = await gateway.handle(post('/auth/refresh', { cookie: lateCookie }))
+    expect(after.status).toBe(401)
+    expect((await gateway.handle(post('/auth/refresh', { cookie }))).status).toBe(401)
+  })
 })
