@@ -399,11 +399,19 @@ async function gatewayModules() {
 }
 
 /**
- * An in-process SimpleJWT that does no work: one access token made up front, a counter for the rotated refresh
- * token. What is left of a refresh through the gateway is the gateway's own cost.
+ * An in-process SimpleJWT that does no work: its answers made up front (an access JWT, and a pool of refresh JWTs
+ * shaped like SimpleJWT's, handed out in turn as the rotated token). What is left of a refresh through the
+ * gateway is the gateway's own cost.
  */
 function zeroWorkSimplejwt(lib) {
   const access = lib.createTestToken({ user_id: 1, name: 'Ada' }, { expiresIn: 3600 })
+  const answers = Array.from({ length: 1024 }, (_, jti) => {
+    const refresh = lib.createTestToken(
+      { token_type: 'refresh', user_id: 1, jti: `r${jti}` },
+      { expiresIn: 86_400 },
+    )
+    return `{"access":"${access}","refresh":"${refresh}"}`
+  })
   const stats = { refreshes: 0 }
   let serial = 0
   const fetch = async (input, init) => {
@@ -411,7 +419,7 @@ function zeroWorkSimplejwt(lib) {
     if (pathname === '/api/token/refresh/') stats.refreshes += 1
     await init?.body // the body is a string: nothing to read
     serial += 1
-    return new Response(`{"access":"${access}","refresh":"refresh-${serial}"}`, {
+    return new Response(answers[serial % answers.length], {
       status: 200,
       headers: { 'Content-Type': 'application/json' },
     })
@@ -458,6 +466,9 @@ async function gatewayBench(lib, { seconds = 3, latencySamples = 2000, concurren
   let refreshes = 0
   const until = performance.now() + seconds * 1000
   const started = performance.now()
+  // CPU time of the whole process (WebCrypto runs on libuv's worker threads: counted too), so the per-core figure
+  // holds on a machine busy with other work, where wall-clock time measures the neighbours as well.
+  const cpuBefore = process.cpuUsage()
   while (performance.now() < until) {
     const response = await gateway.handle(gatewayRequest('refresh', cookie))
     if (response.status !== 200) throw new Error(`gateway refresh answered ${response.status}`)
@@ -466,6 +477,8 @@ async function gatewayBench(lib, { seconds = 3, latencySamples = 2000, concurren
     refreshes += 1
   }
   const perSecond = Math.round(refreshes / ((performance.now() - started) / 1000))
+  const cpu = process.cpuUsage(cpuBefore)
+  const perCpuSecond = Math.round(refreshes / ((cpu.user + cpu.system) / 1e6))
 
   // (b) What the gateway adds: a refresh through handle() against the same call made to the upstream directly
   // (what a page would do without the gateway), interleaved so both see the same machine state.
@@ -476,7 +489,7 @@ async function gatewayBench(lib, { seconds = 3, latencySamples = 2000, concurren
     const answer = await upstream.fetch('http://upstream.test/api/token/refresh/', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ refresh: `refresh-${i}` }),
+      body: JSON.stringify({ refresh: `refresh-token-${i}` }),
     })
     await answer.json()
     direct.push(performance.now() - t)
@@ -489,6 +502,22 @@ async function gatewayBench(lib, { seconds = 3, latencySamples = 2000, concurren
   const p50Direct = percentile(direct, 50)
   const p50Through = percentile(through, 50)
 
+  // (b') The floor under (a) on this machine now: one bare WebCrypto AES-GCM seal and open of a cookie-sized
+  // payload, the two crypto calls a refresh makes, with nothing else around them.
+  const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])
+  const payload = new TextEncoder().encode('x'.repeat(300))
+  let pairs = 0
+  const cryptoCpu = process.cpuUsage()
+  const cryptoUntil = performance.now() + 1000
+  while (performance.now() < cryptoUntil) {
+    const iv = crypto.getRandomValues(new Uint8Array(12))
+    const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, payload)
+    await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, key, sealed)
+    pairs += 1
+  }
+  const spent = process.cpuUsage(cryptoCpu)
+  const sealOpenPerCpuSecond = Math.round(pairs / ((spent.user + spent.system) / 1e6))
+
   // (c) 100 concurrent refreshes presenting one cookie: one upstream call, every answer a session.
   const fresh = make()
   const one = await signIn(fresh)
@@ -500,7 +529,10 @@ async function gatewayBench(lib, { seconds = 3, latencySamples = 2000, concurren
   const ok = answers.filter((response) => response.status === 200).length
 
   return {
+    refreshesPerCpuSecond: perCpuSecond,
     refreshesPerSecond: perSecond,
+    bareSealOpenPerCpuSecond: sealOpenPerCpuSecond,
+    loadAverage: os.loadavg()[0],
     refreshesMeasured: refreshes,
     seconds,
     addedLatencyMs: {
@@ -645,10 +677,15 @@ function tableRows(r) {
     const g = r.gateway
     add(
       '7 gateway',
-      `sealed refreshes per second, one core (${g.refreshesMeasured} in ${g.seconds} s, zero-work upstream)`,
-      `${g.refreshesPerSecond}/s`,
-      '≥ 5,000/s',
-      g.refreshesPerSecond >= 5000,
+      `sealed refreshes per CPU second (${g.refreshesMeasured} in ${g.seconds} s, zero-work upstream)`,
+      `${g.refreshesPerCpuSecond}/s of CPU; ${g.refreshesPerSecond}/s wall clock at load average ${round(g.loadAverage)}`,
+      '≥ 5,000/s per core',
+      g.refreshesPerCpuSecond >= 5000,
+    )
+    add(
+      '7 gateway',
+      '  floor: bare WebCrypto AES-GCM seal + open (the 2 crypto calls of a refresh)',
+      `${g.bareSealOpenPerCpuSecond}/s of CPU`,
     )
     const a = g.addedLatencyMs
     add(
