@@ -11,6 +11,8 @@ const url = 'https://abcd.supabase.co'
 const apiKey = 'anon-key'
 const access = createTestToken({ sub: 'u1', role: 'authenticated' }, { expiresIn: 3600 })
 const user = { id: 'u1', aud: 'authenticated', role: 'authenticated', email: 'alice@example.com' }
+// Long enough never to turn up by chance in a sealed cookie's base64url.
+const [rt1, rt2, rt3] = ['sb-refresh-1-d41d8cd98f', 'sb-refresh-2-00b204e980', 'sb-refresh-3-0998ecf8427']
 const session = (refreshToken: string) =>
   json(200, {
     access_token: access,
@@ -24,12 +26,12 @@ const session = (refreshToken: string) =>
 describe('supabase preset', () => {
   it('signs in with grant_type=password, the apikey header and email/password', async () => {
     const upstream = fakeUpstream()
-    upstream.answer(session('r1'))
+    upstream.answer(session(rt1))
     const tokens = await supabase({ url, apiKey }).login(
       { email: 'alice@example.com', password: 'pw' },
       upstream.context(),
     )
-    expect(tokens).toEqual({ accessToken: access, refreshToken: 'r1', expiresIn: 3600, user })
+    expect(tokens).toEqual({ accessToken: access, refreshToken: rt1, expiresIn: 3600, user })
     const [sent] = upstream.sent
     expect([sent?.method, sent?.url.pathname, sent?.url.search]).toEqual([
       'POST',
@@ -42,10 +44,10 @@ describe('supabase preset', () => {
 
   it('renews with grant_type=refresh_token; the rotated token comes back', async () => {
     const upstream = fakeUpstream()
-    upstream.answer(session('r2'))
-    expect((await supabase({ url, apiKey }).refresh('r1', upstream.context())).refreshToken).toBe('r2')
+    upstream.answer(session(rt2))
+    expect((await supabase({ url, apiKey }).refresh(rt1, upstream.context())).refreshToken).toBe(rt2)
     expect(upstream.sent[0]?.url.search).toBe('?grant_type=refresh_token')
-    expect(upstream.sent[0]?.data).toEqual({ refresh_token: 'r1' })
+    expect(upstream.sent[0]?.data).toEqual({ refresh_token: rt1 })
   })
 
   it('wrong password → invalid_credentials; a used or unknown refresh token → session_expired', async () => {
@@ -65,7 +67,7 @@ describe('supabase preset', () => {
       code: 'invalid_credentials',
       details: { error: 'invalid_credentials' },
     })
-    expect(await failure(adapter.refresh('r1', upstream.context()), ['r1'])).toMatchObject({
+    expect(await failure(adapter.refresh(rt1, upstream.context()), [rt1])).toMatchObject({
       code: 'session_expired',
       details: { error: 'refresh_token_already_used' },
     })
@@ -82,20 +84,20 @@ describe('supabase preset', () => {
   })
 
   it('an upstream in trouble is network, timeout, server or bad_response', async () => {
-    await expectTroubleMatrix((ctx) => supabase({ url, apiKey }).refresh('r1', ctx), ['r1'])
+    await expectTroubleMatrix((ctx) => supabase({ url, apiKey }).refresh(rt1, ctx), [rt1])
   })
 
   it('logout renews once for an access token, then POST /logout with it as Bearer, scope local or global', async () => {
     const upstream = fakeUpstream()
     upstream.answer(
-      session('r2'),
+      session(rt2),
       new Response(null, { status: 204 }),
-      session('r3'),
+      session(rt3),
       new Response(null, { status: 204 }),
     )
     const adapter = supabase({ url, apiKey })
-    await adapter.logout?.('r1', { everywhere: false }, upstream.context())
-    await adapter.logout?.('r1', { everywhere: true }, upstream.context())
+    await adapter.logout?.(rt1, { everywhere: false }, upstream.context())
+    await adapter.logout?.(rt1, { everywhere: true }, upstream.context())
     expect(upstream.sent.map((s) => `${s.url.pathname}${s.url.search}`)).toEqual([
       '/auth/v1/token?grant_type=refresh_token',
       '/auth/v1/logout?scope=local',
@@ -111,23 +113,23 @@ describe('supabase preset', () => {
     upstream.answer(
       json(400, { code: 400, error_code: 'refresh_token_not_found', msg: 'Invalid Refresh Token' }),
     )
-    await supabase({ url, apiKey }).logout?.('r1', { everywhere: false }, upstream.context())
+    await supabase({ url, apiKey }).logout?.(rt1, { everywhere: false }, upstream.context())
     expect(upstream.sent).toHaveLength(1)
   })
 
   it('end to end through createSessionGateway: the user handed to the page, logout with a fresh Bearer', async () => {
     const upstream = fakeUpstream()
-    upstream.answer(session('r1'), session('r2'), session('r3'), new Response(null, { status: 204 }))
+    upstream.answer(session(rt1), session(rt2), session(rt3), new Response(null, { status: 204 }))
     const { login } = await roundTrip(supabase({ url, apiKey }), upstream, {
       credentials: { email: 'alice@example.com', password: 'pw' },
-      refreshTokens: ['r1', 'r2', 'r3'],
+      refreshTokens: [rt1, rt2, rt3],
       accessToken: access,
     })
     expect(login.user).toEqual(user)
     expect(upstream.sent.map((s) => s.data)).toEqual([
       { email: 'alice@example.com', password: 'pw' },
-      { refresh_token: 'r1' },
-      { refresh_token: 'r2' },
+      { refresh_token: rt1 },
+      { refresh_token: rt2 },
       '',
     ])
     expect(upstream.sent[3]?.url.search).toBe('?scope=local')
