@@ -255,6 +255,55 @@ describe('the gateway in front of a real SimpleJWT, in real Chromium', () => {
     await expectNoRefreshTokenInThePage()
   })
 
+  it('a renewal answer lost on the way: the retry with the old cookie gets it again (reuse interval), no refusal', async () => {
+    const { simple, server } = await setup(60, guarded)
+    const tab = await open()
+    const signedIn = await login(tab)
+    const since = Date.now()
+    const lost = server.loseNextAnswer('refresh')
+
+    // SimpleJWT rotates (and blacklists the old token), the answer is lost, so the browser keeps the old
+    // cookie; the client retries the network failure with it.
+    const renewed = await tab.page.evaluate(() => window.__auth.refresh())
+    await lost
+
+    const stats = await simple.stats()
+    const attempts = server.requests.filter((request) => request.route === 'refresh' && request.at >= since)
+    figures.lostAnswer = {
+      refreshRequests: attempts.map((request) => (request.lost ? 'lost' : request.status)),
+      upstreamRefreshes: stats.refreshes,
+      blacklisted: stats.blacklisted,
+    }
+    expect(attempts.map((request) => (request.lost ? 'lost' : request.status))).toEqual(['lost', 200])
+    // The retry was answered from the rotation the lost answer carried: no second SimpleJWT call, no refusal.
+    expect(stats).toMatchObject({ refreshes: 1, blacklisted: 0, refreshRefusals: 0 })
+    expect(renewed).toMatch(/^[\w-]+$/)
+    expect(renewed).not.toBe(signedIn.jti)
+    expect(await tab.state()).toMatchObject({ status: 'authenticated', jti: renewed })
+    // It came with the rotated cookie: the next renewal is an ordinary one.
+    expect(await tab.page.evaluate(() => window.__auth.refresh())).toMatch(/^[\w-]+$/)
+    expect(await simple.stats()).toMatchObject({ refreshes: 2, blacklisted: 0 })
+    await expectNoRefreshTokenInThePage()
+  })
+
+  it('control: the lost answer without the reuse interval — SimpleJWT refuses the replayed token, the tab signs out', async () => {
+    const { simple, server } = await setup(60, (url) => [
+      createSessionGateway({ upstream: simplejwt({ url }), secret, reuseInterval: 0 }),
+    ])
+    const tab = await open()
+    await login(tab)
+    const lost = server.loseNextAnswer('refresh')
+
+    const renewed = await tab.page.evaluate(() => window.__auth.refresh())
+    await lost
+
+    const stats = await simple.stats()
+    figures.lostAnswerControl = { upstreamRefreshes: stats.refreshes, blacklisted: stats.blacklisted }
+    expect(stats).toMatchObject({ refreshes: 1, blacklisted: 1 })
+    expect(renewed).toBeNull()
+    expect(await tab.state()).toMatchObject({ status: 'unauthenticated' })
+  })
+
   it('control: the same storm with the guard defeated replays the refresh token and SimpleJWT refuses it', async () => {
     const { simple } = await setup(60, unguarded)
     const first = await open({ crossTab: false })

@@ -16,6 +16,8 @@ export interface AuthRequestRecord {
   status: number
   /** Which gateway instance answered it. */
   instance: number
+  /** The gateway answered, but the answer was dropped before the browser got it (`loseNextAnswer`). */
+  lost?: boolean
 }
 
 export interface GatewayPageServer {
@@ -24,6 +26,12 @@ export interface GatewayPageServer {
   requests: AuthRequestRecord[]
   /** The status of every request to /api/* (proxied to `apiUrl`), in order. */
   apiStatuses: number[]
+  /**
+   * The next request to `/auth/{route}` is handled by the gateway in full (the upstream is called, the cookie
+   * rotated), then the connection is closed instead of answering: an answer lost on the way, as to a tab closed
+   * mid-refresh or a dropped connection. Resolves when it has been lost.
+   */
+  loseNextAnswer(route: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -40,6 +48,7 @@ export async function serveGateway(
   const listeners = instances.map((gateway) => toNodeHandler(gateway))
   const requests: AuthRequestRecord[] = []
   const apiStatuses: number[] = []
+  const losing = new Map<string, () => void>()
   let turn = 0
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -51,6 +60,16 @@ export async function serveGateway(
       res.on('finish', () => {
         record.status = res.statusCode
       })
+      const lose = losing.get(record.route)
+      if (lose) {
+        losing.delete(record.route)
+        res.end = () => {
+          record.lost = true
+          res.socket?.destroy()
+          lose()
+          return res
+        }
+      }
       listeners[instance]?.(req, res)
       return
     }
@@ -85,6 +104,7 @@ export async function serveGateway(
     url: `http://127.0.0.1:${port}`,
     requests,
     apiStatuses,
+    loseNextAnswer: (route) => new Promise((resolve) => losing.set(route, resolve)),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
