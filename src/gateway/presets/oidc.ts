@@ -22,36 +22,36 @@ export interface OidcOptions {
    * Without it the client is public (`none`): PKCE alone protects the code exchange.
    * @default none
    */
-  clientSecret?: string
+  clientSecret?: string | undefined
   /**
    * How the secret is sent to the token and revocation endpoints.
    * @default 'client_secret_basic'
    */
-  clientAuthentication?: 'client_secret_basic' | 'client_secret_post'
+  clientAuthentication?: 'client_secret_basic' | 'client_secret_post' | undefined
   /**
    * The scopes asked for. Keep `openid` (an ID token) and whatever gives a refresh token at your provider
    * (`offline_access` for most; Google ignores it and wants `access_type=offline` in `authorizationParams`).
    * @default 'openid profile email offline_access'
    */
-  scopes?: string
+  scopes?: string | undefined
   /**
    * The callback URL registered at the provider.
    * @default `{origin}{basePath}/callback`, e.g. `https://app.example.com/auth/callback`
    */
-  redirectUri?: string
+  redirectUri?: string | undefined
   /**
    * Further parameters of the authorization request: `{ prompt: 'consent' }`, Google's
    * `{ access_type: 'offline' }`, Auth0's `{ audience }`, a resource indicator. They cannot replace the
    * protocol's own (`state`, `nonce`, `code_challenge`, `redirect_uri`…).
    * @default {}
    */
-  authorizationParams?: Record<string, string>
+  authorizationParams?: Record<string, string> | undefined
   /**
    * Where the provider sends the browser after its own sign-out (`post_logout_redirect_uri`, registered at the
    * provider). Part of the `logoutUrl` the logout answers.
    * @default none (the provider shows its own page)
    */
-  postLogoutRedirectUri?: string
+  postLogoutRedirectUri?: string | undefined
 }
 
 /** Protocol claims of the ID token: not part of the user the page sees. */
