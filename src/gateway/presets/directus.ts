@@ -14,8 +14,9 @@ import {
 //   {data: {access_token, expires, refresh_token}}, `expires` in milliseconds)
 // https://directus.io/docs/api/authentication (POST /auth/refresh {refresh_token, mode: 'json'}, same answer, the
 //   refresh token rotated; POST /auth/logout {refresh_token, mode: 'json'})
-// https://directus.io/docs/reference/errors (`{"errors":[{"message":…,"extensions":{"code":"INVALID_CREDENTIALS"}}]}`;
-//   INVALID_CREDENTIALS, INVALID_TOKEN, TOKEN_EXPIRED, USER_SUSPENDED, INVALID_OTP, INVALID_PAYLOAD)
+// https://directus.io/docs/guides/connect/errors (`{"errors":[{"message":…,"extensions":{"code":…}}]}`:
+//   INVALID_CREDENTIALS 401, INVALID_OTP 401, TOKEN_EXPIRED 401, INVALID_TOKEN 403, INVALID_PAYLOAD 400,
+//   REQUESTS_EXCEEDED 429, SERVICE_UNAVAILABLE 503; every 4xx of these is the user's "no")
 // Directus has no "sign out every device" call: `everywhere` ends this session, as the page's logout does.
 
 export interface DirectusOptions {

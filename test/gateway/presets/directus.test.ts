@@ -6,7 +6,7 @@ import { expectTroubleMatrix, failure, fakeUpstream, json } from './fakeUpstream
 import { roundTrip } from './throughGateway'
 
 // Answers as Directus documents them (https://directus.io/docs/guides/auth/email-login,
-// https://directus.io/docs/reference/errors).
+// https://directus.io/docs/guides/connect/errors: INVALID_TOKEN is a 403, TOKEN_EXPIRED a 401).
 const url = 'https://cms.example.com'
 const access = createTestToken(
   { id: 'u1', role: 'r1', app_access: true, admin_access: false },
@@ -45,7 +45,7 @@ describe('directus preset', () => {
     const upstream = fakeUpstream()
     upstream.answer(
       directusError(401, 'INVALID_CREDENTIALS', 'Invalid user credentials.'),
-      directusError(401, 'INVALID_TOKEN', 'Invalid token.'),
+      directusError(403, 'INVALID_TOKEN', 'Invalid token.'),
       directusError(401, 'TOKEN_EXPIRED', 'Token expired.'),
     )
     const adapter = directus({ url })
