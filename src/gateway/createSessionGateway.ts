@@ -1,4 +1,5 @@
 import { AuthError } from '../core/AuthError'
+import { deepEqual } from '../core/createSession'
 import { withTimeout } from '../core/timers'
 import { createOriginCheck } from './checkOrigin'
 import {
@@ -191,8 +192,11 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
     return Math.max(1, Math.floor(positive(lifetime) ? Math.min(lifetime, configured) : configured))
   }
 
-  const report = (route: string, failed: GatewayFailure) => {
-    if (!onError) return
+  const report = (route: string, failed: GatewayFailure, request?: Request) => {
+    // A refresh without any cookie is a visitor who never signed in (the client asks on every page load):
+    // not an error worth a log line.
+    if (!onError || (request && route !== 'login' && failed.status === 401 && !cookie.present(request)))
+      return
     try {
       onError({ route, status: failed.status, error: failed.error, message: failed.message })
     } catch {
@@ -291,7 +295,8 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
       const sealed = await sealCookie({ r: next, f: randomId(), p: payload.f, ...extras }, maxAge, request)
       return { answer, cookie: sealed, maxAge }
     }
-    const changed = extras.i !== payload.i || (tokens.user !== undefined && tokens.user !== payload.u)
+    const changed =
+      extras.i !== payload.i || (tokens.user !== undefined && !deepEqual(tokens.user, payload.u))
     if (sealedWithCurrent && !changed) return { answer, cookie: null, maxAge: 0 }
     // Not rotated, but sealed with a previous secret (or carrying a new ID token): the same token, sealed anew,
     // with the same flight id and what is left of its lifetime.
@@ -338,7 +343,7 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
     request: Request,
     headers?: Record<string, string>,
   ) => {
-    report(route, failed)
+    report(route, failed, request)
     return failureAnswer(failed, failed.clearCookie ? cookie.clear(request) : [], headers)
   }
 
@@ -467,7 +472,7 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
     async session(request) {
       const result = await refresh(request)
       if (result.ok) return { session: result.body, setCookie: result.setCookie }
-      report('session', result.failure)
+      report('session', result.failure, request)
       return { session: null, setCookie: result.failure.clearCookie ? cookie.clear(request) : [] }
     },
   }

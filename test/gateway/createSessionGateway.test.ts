@@ -318,6 +318,9 @@ describe('createSessionGateway', () => {
     })
     await gateway.handle(post('/auth/login', { body: { username: 'ada', password: 'nope' } }))
     await gateway.handle(post('/auth/refresh', { cookie: '__Host-session=forged.value' }))
+    // A visitor without a cookie is no error to log.
+    await gateway.handle(post('/auth/refresh'))
+    await gateway.session(new Request(`${ORIGIN}/`))
     expect(events).toEqual([
       { route: 'login', status: 401, error: 'invalid_credentials', message: expect.any(String) },
       { route: 'refresh', status: 401, error: 'invalid_grant', message: expect.any(String) },
