@@ -10,15 +10,18 @@ import {
 } from '../upstreamHttp'
 
 // Nhost Auth (hasura-auth), as documented:
-// https://docs.nhost.io/reference/auth/signin-email-password (POST /signin/email-password {email, password} →
-//   {session: {accessToken, accessTokenExpiresIn, refreshToken, refreshTokenId, user}, mfa})
-// https://docs.nhost.io/reference/auth/refresh-token (POST /token {refreshToken} → the session, refresh token
-//   rotated: "The refresh token used will be revoked and a new one will be issued")
-// https://docs.nhost.io/reference/auth/signout (POST /signout {refreshToken, all}; `all` signs out every device)
-// https://docs.nhost.io/reference/javascript/auth/types/nhost-session (the session's fields)
+// https://docs.nhost.io/reference/javascript/auth/types/sign-in-response (POST /signin/email-password
+//   {email, password} → {session, mfa}; `session: null` with an `mfa` ticket when a second factor is asked for)
+// https://docs.nhost.io/reference/javascript/auth/types/nhost-session (the session: accessToken,
+//   accessTokenExpiresIn, refreshToken, refreshTokenId, user)
+// https://docs.nhost.io/reference/auth (the Auth API: POST /token {refreshToken} answers the session itself, the
+//   refresh token rotated; POST /signout {refreshToken, all})
+// and hasura-auth's handlers, for what the reference leaves out:
+// https://github.com/nhost/hasura-auth/blob/main/src/routes/signout/signout.ts (`all: true` needs the user signed
+//   in, i.e. the access token as Bearer, else `unauthenticated-user`; the answer is `"OK"`)
+// https://github.com/nhost/hasura-auth/blob/main/src/routes/token/token.ts (an unknown token: `invalid-refresh-token`)
 // Errors are `{"status":401,"message":…,"error":"invalid-email-password"}` (also `invalid-refresh-token`,
-// `unverified-user`, `disabled-user`). Not confirmed from the docs reachable here: whether `all: true` needs the
-// access token as Bearer; the preset renews once and sends it, which a server that does not need it ignores.
+// `unverified-user`, `disabled-user`). The reference URLs above were found but their pages not read in full here.
 
 export interface NhostOptions {
   /** The Auth service URL: `https://<subdomain>.auth.<region>.nhost.run/v1`. */
@@ -77,6 +80,8 @@ export function nhost({ authUrl, paths = {} }: NhostOptions): UpstreamAdapter {
         )
         return
       }
+      // `all` needs the user signed in, and the gateway keeps no access token: renew once to get one (a token
+      // Nhost already refused means there is no session left to end).
       const session = await unlessRefused(refresh(refreshToken, ctx))
       if (session === null) return
       await callUpstream(ctx, {
