@@ -7,8 +7,10 @@ import { callUpstream, joinUrl, pick, readTokens } from '../upstreamHttp'
 //   POST /refresh {refreshToken} → the same shape; GET /manage/info with the Bearer token → {email,
 //   isEmailConfirmed}; no endpoint revokes a refresh token)
 // https://learn.microsoft.com/dotnet/api/microsoft.aspnetcore.identity.data.accesstokenresponse (the answer's fields)
-// A failed sign-in is 401 problem details (`{"type":…,"title":"Unauthorized","status":401,"detail":"Failed"}`), a
-// refused refresh token a bare 401. The access token is opaque (a Data Protection blob, not a JWT): its lifetime
+// https://github.com/dotnet/aspnetcore/blob/main/src/Identity/Core/src/IdentityApiEndpointRouteBuilderExtensions.cs
+//   (what the page leaves out: a refused refresh token is a bare 401 challenge; each /refresh answers a new refresh
+//   token, but the old one is not revoked: it stays valid until it expires)
+// A failed sign-in is 401 problem details (`{"type":…,"title":"Unauthorized","status":401,"detail":"Failed"}`). The access token is opaque (a Data Protection blob, not a JWT): its lifetime
 // is the answer's `expiresIn`, and the user comes from /manage/info (the gateway's opaque-token answer needs one).
 // Logout is local: the cookie is cleared; the refresh token itself stays valid upstream until it expires.
 
