@@ -10,8 +10,9 @@ import { callUpstream, joinUrl, pick, readTokens } from '../upstreamHttp'
 // https://github.com/dotnet/aspnetcore/blob/main/src/Identity/Core/src/IdentityApiEndpointRouteBuilderExtensions.cs
 //   (what the page leaves out: a refused refresh token is a bare 401 challenge; each /refresh answers a new refresh
 //   token, but the old one is not revoked: it stays valid until it expires)
-// A failed sign-in is 401 problem details (`{"type":…,"title":"Unauthorized","status":401,"detail":"Failed"}`). The access token is opaque (a Data Protection blob, not a JWT): its lifetime
-// is the answer's `expiresIn`, and the user comes from /manage/info (the gateway's opaque-token answer needs one).
+// A failed sign-in is 401 problem details (`{"type":…,"title":"Unauthorized","status":401,"detail":"Failed"}`).
+// The access token is opaque (a Data Protection blob, not a JWT): its lifetime is the answer's `expiresIn`, and
+// the user comes from /manage/info (the gateway's opaque-token answer needs one).
 // Logout is local: the cookie is cleared; the refresh token itself stays valid upstream until it expires.
 
 export interface AspNetIdentityOptions {
