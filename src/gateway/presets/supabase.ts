@@ -10,7 +10,10 @@ import { callUpstream, errorCode, joinUrl, pick, type Refusal, readTokens } from
 //   `{"error":"invalid_grant","error_description":…}`)
 // https://github.com/supabase/auth#post-logout (POST /logout?scope=global|local|others with the access token as Bearer)
 // https://supabase.com/docs/reference/javascript/auth-signout (scope: 'global' signs out every device)
-// The `apikey` header carries the project's anon (publishable) key; a wrong one is 401 `{"message":"Invalid API key"}`.
+// https://github.com/supabase/auth/blob/master/internal/api/logout.go (the session comes from the Bearer access
+//   token; `scope` local ends that session, global every session of the user; the answer is a 204)
+// The `apikey` header carries the project's anon (publishable) key. A wrong one is refused by the API gateway in
+// front of Auth with `{"message":"Invalid API key"}` (not confirmed from the docs reachable here; matched loosely).
 
 export interface SupabaseOptions {
   /** The project URL: `https://<project>.supabase.co`. */
