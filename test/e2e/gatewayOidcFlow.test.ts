@@ -279,3 +279,77 @@ describe('oidc preset: sign-in by redirect', () => {
     expect(answer.headers.get('location')).toBe('/')
   })
 })
+
+describe('oidc preset: a provider in trouble or lying', () => {
+  /** A fetch that hands the token endpoint's calls to `answer` (else the real provider answers). */
+  function tokenEndpointTap() {
+    const tap: { answer: ((real: () => Promise<Response>) => Promise<Response>) | null } = { answer: null }
+    const fetchImpl: typeof fetch = (input, init) => {
+      const url = String(input instanceof Request ? input.url : input)
+      const real = () => fetch(input, init)
+      return url.endsWith('/token') && tap.answer ? tap.answer(real) : real()
+    }
+    return { tap, fetchImpl }
+  }
+
+  it('an ID token whose signature does not match the provider’s keys ends the sign-in with bad_response, nothing set', async () => {
+    const { tap, fetchImpl } = tokenEndpointTap()
+    const s = await setup({}, {}, fetchImpl)
+    tap.answer = async (real) => {
+      const body = (await (await real()).json()) as Record<string, string>
+      const [header, payload, signature = ''] = (body.id_token as string).split('.')
+      const flipped = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`
+      return Response.json({ ...body, id_token: `${header}.${payload}.${flipped}` })
+    }
+    const answer = await app(s, pathOf(await startSignIn(s)))
+    expect(answer.headers.get('location')).toBe('/dashboard?auth_error=bad_response')
+    expect(s.jar.names(APP)).toEqual([])
+    expect(JSON.stringify(s.errors)).not.toMatch(JWT_SHAPE)
+  })
+
+  it('refresh: invalid_grant signs out (401, cookie cleared); 5xx, an HTML page, 429 and a dropped connection keep the cookie', async () => {
+    const { tap, fetchImpl } = tokenEndpointTap()
+    const s = await setup({}, {}, fetchImpl)
+    await app(s, pathOf(await startSignIn(s)))
+    const session = s.jar.get(APP, SESSION)
+
+    tap.answer = async () => new Response('<html><body>Bad gateway</body></html>', { status: 502 })
+    const html = await refresh(s)
+    expect([html.status, ((await html.json()) as { error: string }).error]).toEqual([
+      502,
+      'upstream_unavailable',
+    ])
+    tap.answer = async () => Response.json({ error: 'temporarily_unavailable' }, { status: 503 })
+    expect((await refresh(s)).status).toBe(503)
+    tap.answer = async () =>
+      Response.json({ error: 'slow_down' }, { status: 429, headers: { 'Retry-After': '7' } })
+    const limited = await refresh(s)
+    expect([limited.status, limited.headers.get('retry-after')]).toEqual([429, '7'])
+    tap.answer = () => Promise.reject(new TypeError('fetch failed'))
+    expect((await refresh(s)).status).toBe(502)
+    expect(s.jar.get(APP, SESSION)).toBe(session)
+    for (const event of s.errors) expect(event.message).not.toMatch(/Bad gateway|slow_down|temporarily/)
+
+    tap.answer = async () => Response.json({ error: 'invalid_grant' }, { status: 400 })
+    const refused = await refresh(s)
+    expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([
+      401,
+      'invalid_grant',
+    ])
+    expect(s.jar.names(APP)).toEqual([])
+  })
+
+  it('a copy of the cookie replayed after sign-out is refused, and the provider holds its token revoked', async () => {
+    const s = await setup()
+    await app(s, pathOf(await startSignIn(s)))
+    const copy = s.jar.header(APP)
+    const token = s.provider.refreshTokens.at(-1) as string
+    await app(s, '/auth/logout', { method: 'POST' })
+    const replay = await s.gateway.handle(
+      new Request(`${APP}/auth/refresh`, { method: 'POST', headers: { cookie: copy, origin: APP } }),
+    )
+    expect(replay.status).toBe(401)
+    expect(replay.headers.getSetCookie().every((line) => line.includes('Max-Age=0'))).toBe(true)
+    expect(await s.provider.isActive(token)).toBe(false)
+  })
+})
