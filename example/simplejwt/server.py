@@ -6,8 +6,8 @@ SimpleJWT as its docs describe it (https://django-rest-framework-simplejwt.readt
 answers 401 "Token is blacklisted"; `POST /api/token/blacklist/` revokes a refresh token.
 
 Beside it, for tests: a counting middleware and `GET /__stats` (logins, refreshes, refusals of blacklisted
-tokens, and the refresh tokens the server issued, so a test can look for them where they must not be), and
-`GET /api/items` / `GET /api/me` behind JWTAuthentication for the demo app.
+tokens; with SIMPLEJWT_RECORD_TOKENS=1 also the refresh tokens the server issued, so a test can look for them
+where they must not be), and `GET /api/items` / `GET /api/me` behind JWTAuthentication for the demo app.
 
 Environment: SIMPLEJWT_ACCESS_TTL (s, default 300), SIMPLEJWT_REFRESH_TTL (s, default 86400),
 SIMPLEJWT_PORT (default 0: a free port), SIMPLEJWT_DATA_DIR (the SQLite file's directory; default a temporary
@@ -28,6 +28,8 @@ from django.conf import settings
 ACCESS_TTL = float(os.environ.get("SIMPLEJWT_ACCESS_TTL", "300"))
 REFRESH_TTL = float(os.environ.get("SIMPLEJWT_REFRESH_TTL", "86400"))
 PORT = int(os.environ.get("SIMPLEJWT_PORT", "0"))
+RECORD_TOKENS = os.environ.get("SIMPLEJWT_RECORD_TOKENS") == "1"
+
 DATA_DIR = os.environ.get("SIMPLEJWT_DATA_DIR") or tempfile.mkdtemp(prefix="simplejwt-")
 
 # The seeded accounts. Their passwords are public on purpose: this is a test and demo server.
@@ -137,7 +139,7 @@ class CountingMiddleware:
         response = self.get_response(request)
         if request.method == "POST":
             ok = 200 <= response.status_code < 300
-            if ok and request.path in ("/api/token/", "/api/token/refresh/"):
+            if RECORD_TOKENS and ok and request.path in ("/api/token/", "/api/token/refresh/"):
                 issued = json.loads(response.content).get("refresh")
                 if issued:
                     with STATS_LOCK:

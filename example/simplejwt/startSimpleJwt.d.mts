@@ -17,7 +17,7 @@ export interface SimpleJwtStats {
   blacklisted: number
   /** Successful `POST /api/token/blacklist/` (logout). */
   blacklists: number
-  /** Every refresh token the server issued, so a test can look for them where they must not be. */
+  /** Every refresh token the server issued (with `recordTokens`), so a test can look for them where they must not be. */
   refreshTokens: string[]
 }
 
@@ -40,6 +40,8 @@ export interface StartSimpleJwtOptions {
   port?: number
   /** How long to wait for the server to be ready. @default 30000 */
   timeoutMs?: number
+  /** Test only: `stats()` lists every refresh token issued. Never in the example. @default false */
+  recordTokens?: boolean
 }
 
 /** Starts the SimpleJWT test server; throws with the apt command when the Debian package is missing. */

@@ -31,7 +31,7 @@ export function simpleJwtMissing() {
 }
 
 /**
- * @param {{ accessTtl?: number, refreshTtl?: number, port?: number, timeoutMs?: number }} [options]
+ * @param {import('./startSimpleJwt.d.mts').StartSimpleJwtOptions} [options]
  * @returns {Promise<import('./startSimpleJwt.d.mts').SimpleJwtServer>}
  */
 export async function startSimpleJwt({
@@ -50,6 +50,7 @@ export async function startSimpleJwt({
       SIMPLEJWT_REFRESH_TTL: String(refreshTtl),
       SIMPLEJWT_PORT: String(port),
       SIMPLEJWT_DATA_DIR: dataDir,
+      SIMPLEJWT_RECORD_TOKENS: recordTokens ? '1' : '0',
       PYTHONUNBUFFERED: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -60,7 +60,7 @@ afterEach(async () => {
 /** SimpleJWT with `accessTtl`-second access tokens, and `instances` gateways in front of it on one origin. */
 async function setup(accessTtl: number, gateways: (upstreamUrl: string) => SessionGateway[]) {
   runs += 1
-  simple = await startSimpleJwt({ accessTtl })
+  simple = await startSimpleJwt({ accessTtl, recordTokens: true })
   server = await serveGateway(gateways(simple.url), { apiUrl: simple.url })
   context = await browser.newContext()
   tabs = []
