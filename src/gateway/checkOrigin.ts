@@ -17,6 +17,16 @@ export function createOriginCheck(origin: string | undefined, origins: readonly 
   return {
     /** The app's public origin for this request: the `origin` option, else the request URL's origin. */
     appOrigin: (request: Request) => fixed ?? new URL(request.url).origin,
+    /**
+     * The request's `Origin` when it is one of `origins` and not the app's own: a cross-origin caller that gets
+     * CORS headers (with credentials) on its answers, and an answer to its preflight. `null` otherwise.
+     */
+    corsOrigin(request: Request): string | null {
+      const sent = request.headers.get('origin')
+      return sent !== null && allowed.has(sent) && sent !== (fixed ?? new URL(request.url).origin)
+        ? sent
+        : null
+    },
     /** Whether the request's `Origin` header is allowed. */
     allows(request: Request): boolean {
       const sent = request.headers.get('origin')

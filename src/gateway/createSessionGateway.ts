@@ -58,7 +58,9 @@ export interface SessionGatewayOptions {
    */
   origin?: string
   /**
-   * Further `Origin` values allowed to call the routes.
+   * Further `Origin` values allowed to call the routes: other public hostnames of the app, or an app on another
+   * origin of the same site (`https://app.example.com` calling a gateway on `https://auth.example.com`), which
+   * then gets CORS answers with credentials.
    * @default []
    */
   origins?: readonly string[]
@@ -412,7 +414,31 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
     report,
   }
 
+  /**
+   * An app on another origin listed in `origins` (e.g. `https://app.example.com` calling
+   * `https://auth.example.com`) needs CORS with credentials: its preflight answered, and its answers readable.
+   */
   async function handle(request: Request): Promise<Response> {
+    const cors = origins.corsOrigin(request)
+    if (cors === null) return route(request)
+    if (request.method === 'OPTIONS' && request.headers.get('access-control-request-method') === 'POST') {
+      return jsonAnswer(204, undefined, [], {
+        'Access-Control-Allow-Origin': cors,
+        'Access-Control-Allow-Credentials': 'true',
+        'Access-Control-Allow-Methods': 'POST',
+        'Access-Control-Allow-Headers': 'Content-Type, Accept',
+        'Access-Control-Max-Age': '600',
+        Vary: 'Origin',
+      })
+    }
+    const response = await route(request)
+    response.headers.set('Access-Control-Allow-Origin', cors)
+    response.headers.set('Access-Control-Allow-Credentials', 'true')
+    response.headers.append('Vary', 'Origin')
+    return response
+  }
+
+  async function route(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname
     const route = path.startsWith(`${basePath}/`) ? path.slice(basePath.length + 1) : null
     const redirect =

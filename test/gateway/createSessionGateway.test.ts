@@ -366,4 +366,35 @@ describe('createSessionGateway', () => {
     expect(after.status).toBe(401)
     expect((await gateway.handle(post('/auth/refresh', { cookie }))).status).toBe(401)
   })
+
+  it('origins: another allowed origin gets its preflight answered and CORS headers with credentials', async () => {
+    const upstream = createFakeUpstream()
+    const APP = 'https://app.other.example'
+    const gateway = createSessionGateway({ upstream: upstream.adapter, secret: SECRET, origins: [APP] })
+    const preflight = await gateway.handle(
+      new Request(`${ORIGIN}/auth/refresh`, {
+        method: 'OPTIONS',
+        headers: { Origin: APP, 'Access-Control-Request-Method': 'POST' },
+      }),
+    )
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(APP)
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true')
+    const login = await gateway.handle(
+      post('/auth/login', { origin: APP, body: { username: 'ada', password: 'secret' } }),
+    )
+    expect(login.status).toBe(200)
+    expect(login.headers.get('access-control-allow-origin')).toBe(APP)
+    // Not for an origin outside the list, nor for the app's own (same-origin needs none).
+    const foreign = await gateway.handle(
+      new Request(`${ORIGIN}/auth/refresh`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+      }),
+    )
+    expect(foreign.status).toBe(405)
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
+    const own = await gateway.handle(post('/auth/login', { body: { username: 'ada', password: 'secret' } }))
+    expect(own.headers.get('access-control-allow-origin')).toBeNull()
+  })
 })
