@@ -39,6 +39,7 @@ export async function startSimpleJwt({
   refreshTtl = 86_400,
   port = 0,
   timeoutMs = 30_000,
+  recordTokens = false,
 } = {}) {
   const missing = simpleJwtMissing()
   if (missing) throw new Error(missing)
