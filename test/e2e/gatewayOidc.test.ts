@@ -6,8 +6,13 @@
 // replayed callback; sign-out revoking at the provider; opaque and JWT access tokens; no token anywhere the
 // page's script, the URL or the console could show it.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { createSessionGateway, type SessionGateway } from 'react-jwt-session/gateway'
+import { oidc } from 'react-jwt-session/gateway/oidc'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startProvider } from '../../example/oidc/provider.mjs'
 import { type OidcExample, startOidcExample } from '../../example/oidc/server'
+import { openTab } from '../browser/harness'
+import { serveGateway } from '../servers/serveGateway'
 import {
   buildDemoApp,
   collectConsole,
@@ -199,4 +204,56 @@ describe('sign-in with an OpenID Provider (Chromium, oidc-provider)', () => {
     expect(new URL(page.url()).pathname).toBe('/reports')
     expect(await context.cookies(example.url)).toEqual([])
   })
+
+  // The budget above, on the core client's test page, with its control: the same three tabs with cross-tab
+  // coordination off renew on their own and overrun it, so the budget can fail.
+  it.each([
+    ['on', true],
+    ['off (control)', false],
+  ])(
+    '3 tabs over 2 lifetimes with cross-tab %s: refresh grants at the provider against the budget',
+    async (_name, crossTab) => {
+      const ttl = 4
+      // The provider needs the callback URL, the page server needs the gateway, the gateway needs the provider.
+      let gateway: SessionGateway | undefined
+      const late: SessionGateway = {
+        handle: (request) => (gateway as SessionGateway).handle(request),
+        session: (request) => (gateway as SessionGateway).session(request),
+      }
+      const pages = await serveGateway([late])
+      suite.defer(pages.close)
+      const provider = await startProvider({
+        redirectUris: [`${pages.url}/auth/callback`],
+        accessTokenTtl: ttl,
+      })
+      suite.defer(provider.close)
+      gateway = createSessionGateway({
+        upstream: oidc({
+          issuer: provider.issuer,
+          clientId: provider.clientId,
+          clientSecret: provider.clientSecret,
+          authorizationParams: { prompt: 'consent' },
+        }),
+        secret: 'a-test-secret-of-at-least-thirty-two-bytes!',
+      })
+      const context = await suite.browser.newContext()
+      suite.defer(() => context.close())
+      const query = crossTab ? '/?name=oidc-budget' : '/?crossTab=off'
+      const first = await context.newPage()
+      await first.goto(`${pages.url}/auth/login?returnTo=${encodeURIComponent(query)}`)
+      await signInAtProvider(first, 'alice')
+      await first.waitForURL(`${pages.url}${query}`)
+      await first.waitForFunction(() => window.__auth?.state().status === 'authenticated')
+      const options = crossTab ? { name: 'oidc-budget' } : { crossTab: false }
+      const tabs = [await openTab(context, pages, options), await openTab(context, pages, options)]
+      for (const t of tabs) expect((await t.state()).status).toBe('authenticated')
+
+      const before = provider.stats.refreshGrants
+      await sleep(2 * ttl * 1000)
+      const grants = provider.stats.refreshGrants - before
+      expect(provider.stats.refusedGrants).toBe(0)
+      if (crossTab) expect(grants).toBeLessThanOrEqual(2 + 1)
+      else expect(grants).toBeGreaterThan(2 + 1)
+    },
+  )
 })
