@@ -280,6 +280,31 @@ describe('oidc preset: sign-in by redirect', () => {
   })
 })
 
+describe('oidc preset: hostile callbacks', () => {
+  it('a session cookie offered as the transaction, a 200 KB state, a malformed or huge cookie: 400, nothing set, no token request', async () => {
+    const s = await setup()
+    await app(s, pathOf(await startSignIn(s)))
+    const session = s.jar.get(APP, SESSION) as string
+    const back = await startSignIn(s)
+    const tries: Array<[string, string]> = [
+      // Sealed for another purpose (the session cookie's name): it does not open as a transaction.
+      [pathOf(back), `${TX}=${session}`],
+      [`/auth/callback?code=x&state=${'s'.repeat(200_000)}`, `${TX}=${s.jar.get(APP, TX)}`],
+      [pathOf(back), `${TX}=%%%not.base64%%%`],
+      [pathOf(back), `${TX}=${'A'.repeat(70_000)}.${'B'.repeat(10)}`],
+      ['/auth/callback', `${TX}=${s.jar.get(APP, TX)}`],
+    ]
+    for (const [path, cookie] of tries) {
+      const answer = await s.gateway.handle(new Request(`${APP}${path}`, { headers: { cookie } }))
+      expect(answer.status).toBe(400)
+      expect(answer.headers.getSetCookie()).toEqual([])
+      expect(((await answer.json()) as { error: string }).error).toBe('bad_request')
+    }
+    expect(s.provider.stats.authorizationCodeGrants).toBe(1)
+    expect(s.provider.stats.refusedGrants).toBe(0)
+  })
+})
+
 describe('oidc preset: a provider in trouble or lying', () => {
   /** A fetch that hands the token endpoint's calls to `answer` (else the real provider answers). */
   function tokenEndpointTap() {
