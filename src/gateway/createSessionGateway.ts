@@ -144,7 +144,11 @@ const positive = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value > 0
 
 class Failed extends Error {
-  constructor(readonly failure: GatewayFailure) {
+  constructor(
+    readonly failure: GatewayFailure,
+    /** A rotated cookie the failed answer must still set. */
+    readonly rotated?: { cookie: string; maxAge: number },
+  ) {
     super(failure.message)
   }
 }
@@ -288,15 +292,22 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
       idToken: payload.i,
       user: payload.u,
     })
-    const answer = toTokenAnswer(tokens, now(), getUser, payload.u)
     const next =
-      typeof tokens.refreshToken === 'string' && tokens.refreshToken !== '' ? tokens.refreshToken : null
-    const extras = extrasOf(tokens, payload)
+      typeof tokens?.refreshToken === 'string' && tokens.refreshToken !== '' ? tokens.refreshToken : null
     if (next !== null && next !== payload.r) {
       const maxAge = cookieMaxAge(tokens)
+      const extras = extrasOf(tokens, payload)
       const sealed = await sealCookie({ r: next, f: randomId(), p: payload.f, ...extras }, maxAge, request)
-      return { answer, cookie: sealed, maxAge }
+      try {
+        return { answer: toTokenAnswer(tokens, now(), getUser, payload.u), cookie: sealed, maxAge }
+      } catch (error) {
+        // The upstream rotated (the old token is spent) but its access token is unusable: the answer is an error,
+        // and it still carries the new cookie, or the next refresh would present a spent token and end the session.
+        throw new Failed(failureFor(error, 'refresh'), { cookie: sealed, maxAge })
+      }
     }
+    const answer = toTokenAnswer(tokens, now(), getUser, payload.u)
+    const extras = extrasOf(tokens, payload)
     const changed =
       extras.i !== payload.i || (tokens.user !== undefined && !deepEqual(tokens.user, payload.u))
     if (sealedWithCurrent && !changed) return { answer, cookie: null, maxAge: 0 }
@@ -320,7 +331,8 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
   async function refresh(
     request: Request,
   ): Promise<
-    { ok: true; body: GatewaySession; setCookie: string[] } | { ok: false; failure: GatewayFailure }
+    | { ok: true; body: GatewaySession; setCookie: string[] }
+    | { ok: false; failure: GatewayFailure; setCookie?: string[] }
   > {
     const opened = await openCookie(request)
     if (opened === null) return { ok: false, failure: { ...ended(), clearCookie: cookie.present(request) } }
@@ -335,7 +347,16 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
       if (body.expires_in <= 0) return { ok: false, failure: ended() }
       return { ok: true, body, setCookie }
     } catch (thrown) {
-      return { ok: false, failure: failureFor(thrown, 'refresh') }
+      const failed = failureFor(thrown, 'refresh')
+      if (thrown instanceof Failed && thrown.rotated) {
+        const { cookie: value, maxAge } = thrown.rotated
+        return {
+          ok: false,
+          failure: { ...failed, clearCookie: false },
+          setCookie: cookie.write(value, maxAge, request),
+        }
+      }
+      return { ok: false, failure: failed }
     }
   }
 
@@ -477,9 +498,10 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
           return await login(request)
         case 'refresh': {
           const result = await refresh(request)
-          return result.ok
-            ? jsonAnswer(200, result.body, result.setCookie)
-            : answerFailure('refresh', result.failure, request)
+          if (result.ok) return jsonAnswer(200, result.body, result.setCookie)
+          if (!result.setCookie) return answerFailure('refresh', result.failure, request)
+          report('refresh', result.failure, request)
+          return failureAnswer(result.failure, result.setCookie)
         }
         default:
           return await logout(request, route === 'logout-all')
@@ -499,7 +521,10 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
       const result = await refresh(request)
       if (result.ok) return { session: result.body, setCookie: result.setCookie }
       report('session', result.failure, request)
-      return { session: null, setCookie: result.failure.clearCookie ? cookie.clear(request) : [] }
+      return {
+        session: null,
+        setCookie: result.setCookie ?? (result.failure.clearCookie ? cookie.clear(request) : []),
+      }
     },
   }
 }

@@ -397,4 +397,31 @@ describe('createSessionGateway', () => {
     const own = await gateway.handle(post('/auth/login', { body: { username: 'ada', password: 'secret' } }))
     expect(own.headers.get('access-control-allow-origin')).toBeNull()
   })
+
+  it('an upstream that rotates but answers an unusable access token: a 502 that still sets the rotated cookie', async () => {
+    const upstream = createFakeUpstream()
+    let broken = false
+    const gateway = createSessionGateway({
+      upstream: {
+        ...upstream.adapter,
+        refresh: async (token, ctx) => {
+          const tokens = await upstream.adapter.refresh(token, ctx)
+          return broken ? { ...tokens, accessToken: createTestToken({}, { expiresIn: -10 }) } : tokens
+        },
+      },
+      secret: SECRET,
+    })
+    const { cookie } = await signIn(gateway)
+    broken = true
+    const answer = await gateway.handle(post('/auth/refresh', { cookie }))
+    expect(answer.status).toBe(502)
+    expect(await answer.json()).toMatchObject({ error: 'bad_response' })
+    const rotated = cookieFrom(answer)
+    expect(rotated).not.toBe(cookie)
+    expect(rotated).not.toBe('')
+    broken = false
+    // The session goes on with the rotated cookie; the spent one is refused by the upstream.
+    expect((await gateway.handle(post('/auth/refresh', { cookie: rotated }))).status).toBe(200)
+    expect(upstream.stats.reuses).toBe(0)
+  })
 })
