@@ -177,6 +177,9 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
   const reuseInterval = options.reuseInterval ?? 10
   if (!(timeout > 0)) throw new TypeError('timeout must be a positive number of ms.')
   if (!(reuseInterval >= 0)) throw new TypeError('reuseInterval must be 0 or a positive number of seconds.')
+  if (options.cookie?.maxAge !== undefined && !positive(options.cookie.maxAge)) {
+    throw new TypeError('cookie.maxAge must be a positive number of seconds.')
+  }
   const cookie = createSessionCookie(options.cookie)
   const sealer = createSealer(secrets, now)
   const origins = createOriginCheck(options.origin, options.origins)

@@ -52,6 +52,9 @@ describe('createSessionGateway', () => {
     expect(() => createSessionGateway({ upstream: adapter, secret: [SECRET, 'short'] })).toThrow(
       /secret\[1\]/,
     )
+    expect(() => createSessionGateway({ upstream: adapter, secret: SECRET, cookie: { maxAge: -1 } })).toThrow(
+      /cookie.maxAge/,
+    )
   })
 
   it('logs in: the client shape, a sealed HttpOnly __Host- cookie, no-store, no refresh token in clear', async () => {
