@@ -35,13 +35,22 @@ export interface GatewayPageServer {
   close(): Promise<void>
 }
 
-/**
- * Serves the test page and `instances` under /auth; with `apiUrl`, /api/* goes there with the page's
- * `Authorization` header (the app's API, which checks the access token the page holds).
- */
+export interface ServeGatewayOptions {
+  /** Where /api/* goes, with the page's `Authorization` header (the app's API, which checks the access token). */
+  apiUrl?: string
+  /**
+   * Holds the n-th request to /auth/refresh (counting from 0) for `(n % 5) * staggerMs` before the gateway sees
+   * it, as a load balancer with uneven latency would: requests sent at once then reach the gateway (and the
+   * upstream) one after another, not in one instant.
+   * @default 0
+   */
+  staggerMs?: number
+}
+
+/** Serves the test page and `instances` under /auth, and the app's API under /api with `apiUrl`. */
 export async function serveGateway(
   instances: SessionGateway[],
-  { apiUrl }: { apiUrl?: string } = {},
+  { apiUrl, staggerMs = 0 }: ServeGatewayOptions = {},
 ): Promise<GatewayPageServer> {
   if (instances.length === 0) throw new Error('serveGateway needs at least one gateway')
   const script = await bundleClient()
@@ -50,27 +59,37 @@ export async function serveGateway(
   const apiStatuses: number[] = []
   const losing = new Map<string, () => void>()
   let turn = 0
+  let refreshes = 0
+
+  const handleAuth = (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const instance = turn++ % listeners.length
+    const record: AuthRequestRecord = { route: url.pathname.slice(6), at: Date.now(), status: 0, instance }
+    requests.push(record)
+    res.on('finish', () => {
+      record.status = res.statusCode
+    })
+    const lose = losing.get(record.route)
+    if (lose) {
+      losing.delete(record.route)
+      res.end = () => {
+        record.lost = true
+        res.socket?.destroy()
+        lose()
+        return res
+      }
+    }
+    listeners[instance]?.(req, res)
+  }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     if (url.pathname.startsWith('/auth/')) {
-      const instance = turn++ % listeners.length
-      const record: AuthRequestRecord = { route: url.pathname.slice(6), at: Date.now(), status: 0, instance }
-      requests.push(record)
-      res.on('finish', () => {
-        record.status = res.statusCode
-      })
-      const lose = losing.get(record.route)
-      if (lose) {
-        losing.delete(record.route)
-        res.end = () => {
-          record.lost = true
-          res.socket?.destroy()
-          lose()
-          return res
-        }
+      const delay = url.pathname === '/auth/refresh' ? (refreshes++ % 5) * staggerMs : 0
+      if (delay > 0) {
+        setTimeout(() => handleAuth(req, res, url), delay)
+        return
       }
-      listeners[instance]?.(req, res)
+      handleAuth(req, res, url)
       return
     }
     if (apiUrl && url.pathname.startsWith('/api/')) {
