@@ -172,6 +172,18 @@ describe('two gateway instances on one Redis', () => {
     expect(new Set(answers.map((answer) => answer.cookie)).size).toBe(1)
     expect(answers[0]?.cookie).not.toBe(cookie)
 
+    // A late replay of the old cookie (a tab that never got the answer) on a third instance, which took no part
+    // in the storm, within the reuse interval: that rotation's answer again, from the sealed record in Redis,
+    // with no upstream call.
+    const c = gatewayOn(upstream.adapter, redisStore(await connect()))
+    const replay = await post(c, 'refresh', { cookie })
+    expect(replay.status).toBe(200)
+    expect(((await replay.json()) as { access_token?: string }).access_token).toBe(
+      answers[0]?.body.access_token,
+    )
+    expect(cookieHeader(replay)).toBe(answers[0]?.cookie)
+    expect(upstream.stats).toEqual({ logins: 1, refreshes: 1, replays: 0 })
+
     // The rotated cookie renews once more, on either instance.
     const next = await refreshStorm([b, a], answers[0]?.cookie as string)
     expect(next.map((answer) => answer.status)).toEqual(Array(20).fill(200))
