@@ -1,12 +1,8 @@
-export {
-  createSessionGateway,
-  type GatewayErrorEvent,
-  type SessionGateway,
-  type SessionGatewayOptions,
-} from './createSessionGateway'
+export { createSessionGateway } from './createSessionGateway'
 export type { GatewayErrorCode } from './gatewayAnswers'
 export { memoryStore } from './memoryStore'
 export type { CookieOptions } from './sessionCookie'
+export type { GatewayErrorEvent, SessionGateway, SessionGatewayOptions } from './sessionGatewayOptions'
 export type { GatewaySession, GetUser } from './tokenAnswer'
 export type {
   AuthorizeResult,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { SessionGateway } from './createSessionGateway'
+import type { SessionGateway } from './sessionGatewayOptions'
 
 type Next = (error?: unknown) => void
 
