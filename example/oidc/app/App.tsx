@@ -72,12 +72,15 @@ function ProviderSignOut() {
   )
 }
 
+// Signs out once on arrival (every tab, and the provider revokes the refresh token); `<SignOut>` renders its
+// children only while that runs, so the message stands beside it.
 function SignedOut() {
   return (
-    <SignOut>
+    <>
+      <SignOut />
       <p>
         Signed out. <a href="/">Sign in again</a>
       </p>
-    </SignOut>
+    </>
   )
 }
