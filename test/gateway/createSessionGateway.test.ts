@@ -1,6 +1,11 @@
 // @vitest-environment node
 import { AuthError } from 'react-jwt-session/core'
-import { createSessionGateway, memoryStore, type UpstreamTokens } from 'react-jwt-session/gateway'
+import {
+  createSessionGateway,
+  memoryStore,
+  type UpstreamContext,
+  type UpstreamTokens,
+} from 'react-jwt-session/gateway'
 import { createTestToken } from 'react-jwt-session/testing'
 import { describe, expect, it } from 'vitest'
 import { createFakeUpstream } from './fakeUpstream'
@@ -426,5 +431,52 @@ describe('createSessionGateway', () => {
     // The session goes on with the rotated cookie; the spent one is refused by the upstream.
     expect((await gateway.handle(post('/auth/refresh', { cookie: rotated }))).status).toBe(200)
     expect(upstream.stats.reuses).toBe(0)
+  })
+
+  it('basePath, origin behind a proxy, and the context every adapter call gets (fetch, signal, origin, basePath, kept ID token)', async () => {
+    const contexts: UpstreamContext[] = []
+    const ownFetch: typeof fetch = () => Promise.reject(new Error('not called'))
+    const gateway = createSessionGateway({
+      upstream: {
+        login: async (_credentials, ctx) => {
+          contexts.push(ctx)
+          return { accessToken: createTestToken({}), refreshToken: 'r1', idToken: 'id-token-1' }
+        },
+        refresh: never,
+        logout: async (token, { everywhere }, ctx) => {
+          contexts.push(ctx)
+          expect([token, everywhere]).toEqual(['r1', true])
+        },
+      },
+      secret: SECRET,
+      basePath: '/api/session/',
+      origin: 'https://public.example',
+      fetch: ownFetch,
+    })
+    // The server sees an internal URL; the browser's Origin is the public one.
+    const at = (path: string, origin: string, cookie?: string) =>
+      new Request(`http://10.0.0.5:3000${path}`, {
+        method: 'POST',
+        headers: { Origin: origin, ...(cookie ? { Cookie: cookie } : {}) },
+        body: '{}',
+      })
+    expect((await gateway.handle(at('/auth/login', 'https://public.example'))).status).toBe(404)
+    expect((await gateway.handle(at('/api/session/login', 'http://10.0.0.5:3000'))).status).toBe(403)
+    const login = await gateway.handle(at('/api/session/login', 'https://public.example'))
+    expect(login.status).toBe(200)
+    const out = await gateway.handle(
+      at('/api/session/logout-all', 'https://public.example', cookieFrom(login)),
+    )
+    expect(out.status).toBe(204)
+    expect(contexts).toHaveLength(2)
+    for (const ctx of contexts) {
+      expect(ctx).toMatchObject({
+        fetch: ownFetch,
+        origin: 'https://public.example',
+        basePath: '/api/session',
+      })
+      expect(ctx.signal).toBeInstanceOf(AbortSignal)
+    }
+    expect(contexts[1]?.session?.idToken).toBe('id-token-1')
   })
 })
