@@ -146,7 +146,7 @@ function retryAfterOf(response: Response): { retryAfter?: number } {
 }
 
 /** An OAuth error code as it may appear in a message or a URL: `[a-z0-9_]`, short. */
-export const safeCode = (value: unknown): string =>
+const safeCode = (value: unknown): string =>
   typeof value === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(value) ? value : 'unknown_error'
 
 /**
