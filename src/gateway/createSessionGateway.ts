@@ -151,10 +151,10 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
     return upstreamFailure(thrown, call)
   }
 
-  async function sealCookie(payload: CookiePayload, maxAge: number, request: Request) {
+  async function sealCookie(payload: CookiePayload, maxAge: number) {
     const sealed = await sealer.seal(payload, cookie.name, maxAge)
-    // Written once here to fail early when it does not fit, before anything is answered or shared.
-    cookie.write(sealed, maxAge, request)
+    // Checked here to fail early when it does not fit, before anything is answered or shared.
+    cookie.assertFits(sealed)
     return sealed
   }
 
@@ -180,7 +180,7 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
     }
     const maxAge = cookieMaxAge(tokens)
     const payload: CookiePayload = { r: tokens.refreshToken, f: randomId(), ...extrasOf(tokens) }
-    const sealed = await sealCookie(payload, maxAge, request)
+    const sealed = await sealCookie(payload, maxAge)
     return { body: sessionBody(answer, now()), setCookie: cookie.write(sealed, maxAge, request) }
   }
 
@@ -200,7 +200,7 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
     if (next !== null && next !== payload.r) {
       const maxAge = cookieMaxAge(tokens)
       const extras = extrasOf(tokens, payload)
-      const sealed = await sealCookie({ r: next, f: randomId(), p: payload.f, ...extras }, maxAge, request)
+      const sealed = await sealCookie({ r: next, f: randomId(), p: payload.f, ...extras }, maxAge)
       try {
         return { answer: toTokenAnswer(tokens, now(), getUser, payload.u), cookie: sealed, maxAge }
       } catch (error) {
@@ -217,7 +217,7 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
     // Not rotated, but sealed with a previous secret (or carrying a new ID token): the same token, sealed anew,
     // with the same flight id and what is left of its lifetime.
     const maxAge = Math.max(1, sealExpiresAt - Math.floor(now() / 1000))
-    const sealed = await sealCookie({ ...payload, ...extras }, maxAge, request)
+    const sealed = await sealCookie({ ...payload, ...extras }, maxAge)
     return { answer, cookie: sealed, maxAge }
   }
 

@@ -40,9 +40,15 @@ export function serializeCookie(name: string, value: string, attributes: CookieA
   return `${line}; SameSite=${attributes.sameSite}`
 }
 
+// A request's cookies are looked at several times while it is answered (read, stale parts, clearing): parsed once.
+const parsed = new WeakMap<Request, Map<string, string>>()
+
 /** The request's cookies by name (the first of a repeated name wins, as browsers send the most specific first). */
 export function parseCookies(request: Request): Map<string, string> {
+  const known = parsed.get(request)
+  if (known) return known
   const cookies = new Map<string, string>()
+  parsed.set(request, cookies)
   const header = request.headers.get('cookie')
   if (!header || header.length > 64 * 1024) return cookies
   for (const pair of header.split(';')) {
@@ -78,6 +84,8 @@ export interface SessionCookie {
   read(request: Request): string | null
   /** Whether the request carries the cookie or any part of it. */
   present(request: Request): boolean
+  /** Throws `SessionTooLargeError` when `value` does not fit in the cookie and its parts. */
+  assertFits(value: string): void
   /** The `Set-Cookie` lines that store `value`, clearing the request's stale parts. Throws `SessionTooLargeError`. */
   write(value: string, maxAge: number, request: Request): string[]
   /** The `Set-Cookie` lines that clear the cookie and every part of it the request carries. */
@@ -119,6 +127,9 @@ export function createSessionCookie(options: CookieOptions = {}): SessionCookie 
       return joined === '' ? null : joined
     },
     present: (request) => carried(request).length > 0,
+    assertFits(value) {
+      if (Math.ceil(value.length / partBytes) > MAX_PARTS) throw new SessionTooLargeError(value.length, name)
+    },
     write(value, maxAge, request) {
       const lines: string[] = []
       const written = new Set<string>()
