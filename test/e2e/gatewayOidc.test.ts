@@ -181,6 +181,26 @@ describe('sign-in with an OpenID Provider (Chromium, oidc-provider)', () => {
     expect(example.provider.stats.revocations).toBeGreaterThanOrEqual(1)
   })
 
+  it('“Sign out of the provider too”: revoked, then the provider’s end-session page, then back on the app signed out of both', async () => {
+    const { example, context } = await setup()
+    const { page } = await tab(context)
+    await page.goto(`${example.url}/`)
+    await signInAtProvider(page, 'alice')
+    await page.getByRole('heading', { name: 'Hello Alice' }).waitFor()
+    const last = example.provider.refreshTokens.at(-1) as string
+    await page.getByRole('button', { name: 'Sign out of the provider too' }).click()
+    await page.waitForURL((url) => url.hostname === 'localhost')
+    expect(await example.provider.isActive(last)).toBe(false)
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click()
+    await page.waitForURL(`${example.url}/signed-out`)
+    await page.getByText('Signed out.').waitFor()
+    // The provider's session is over too: the next sign-in asks for the password again.
+    await page.goto(`${example.url}/`)
+    await page.waitForURL((url) => url.hostname === 'localhost')
+    await page.locator('input[name="password"]').waitFor()
+    expect(await context.cookies(example.url)).toEqual([])
+  })
+
   it('a JWT access token (resource indicator) reaches the API as a JWT; the page signs in the same way', async () => {
     const { example, context } = await setup({ accessTokenFormat: 'jwt' })
     const { page, consoleLines, bearers } = await tab(context)
