@@ -34,6 +34,9 @@ interface CookiePayload {
 
 const POST_ROUTES = new Set(['login', 'refresh', 'logout', 'logout-all'])
 
+/** A bug in the gateway, an adapter or the redirect routes: a 500 that says nothing of it. */
+const crashed = () => failure(500, 'server_error', 'The gateway failed to answer. Try again.')
+
 const isPayload = (value: unknown): value is CookiePayload =>
   value !== null &&
   typeof value === 'object' &&
@@ -373,7 +376,11 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
     }
     const allow = [POST_ROUTES.has(route) ? 'POST' : null, redirect ? 'GET' : null].filter(Boolean).join(', ')
     if (request.method === 'GET' && redirect) {
-      return handleRedirectRoute(request, route as 'login' | 'callback', kit)
+      try {
+        return await handleRedirectRoute(request, route as 'login' | 'callback', kit)
+      } catch {
+        return answerFailure(route, crashed(), request)
+      }
     }
     if (request.method !== 'POST' || !POST_ROUTES.has(route)) {
       return answerFailure(
@@ -410,11 +417,7 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
           return await logout(request, route === 'logout-all')
       }
     } catch {
-      return answerFailure(
-        route,
-        failure(500, 'server_error', 'The gateway failed to answer. Try again.'),
-        request,
-      )
+      return answerFailure(route, crashed(), request)
     }
   }
 
