@@ -244,7 +244,7 @@ export function createAuthClient<User = RegisteredUser>(
       apiOrigins: config.apiOrigins,
     }),
     on,
-    getTabInfo: () => ({ id: tabId, kind: tabs.kind() }),
+    getTabInfo: () => ({ id: tabId, kind: tabs.kind(), name: channel }),
     destroy,
   }
 }

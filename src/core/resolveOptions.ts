@@ -24,7 +24,11 @@ export function resolveOptions<User>(options: AuthClientOptions<User>) {
     apiOrigins: options.apiOrigins ?? [],
     transport:
       options.transport ??
-      createHttpTransport({ endpoints: { ...defaultEndpoints, ...options.endpoints }, getFetch }),
+      createHttpTransport({
+        endpoints: { ...defaultEndpoints, ...options.endpoints },
+        getFetch,
+        headers: options.headers,
+      }),
     makeSession: (body: TokenResponse) => createSession<User>(body, now(), parse, options.getUser),
     /** How long before expiry a token of `lifetime` ms is renewed. */
     margin(lifetime: number): number {
