@@ -111,11 +111,8 @@ export function setCookieLines(headers: Headers): string[] {
 /** What a thrown value may carry: an HTTP client's error has a `status`, or a `response` with one. */
 type Thrown = { status?: unknown; response?: { status?: unknown }; name?: unknown } | null | undefined
 
-const statusOf = (error: Thrown): number | undefined => {
-  if (typeof error?.status === 'number') return error.status
-  if (typeof error?.response?.status === 'number') return error.response.status
-  return undefined
-}
+const statusOf = (error: Thrown): number | undefined =>
+  [error?.status, error?.response?.status].find((status): status is number => typeof status === 'number')
 
 /**
  * Anything a transport throws, as an `AuthError`: an error carrying an HTTP status is read like that status

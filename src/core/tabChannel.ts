@@ -1,6 +1,7 @@
 import type { Emitter } from './createEmitter'
-import { type Outgoing, openTabSync, type SharedSession, type TabSync } from './crossTab'
+import { openTabSync } from './crossTab'
 import { createTabPeers } from './tabPeers'
+import type { Outgoing, SharedSession, TabSync } from './tabProtocol'
 import type { AuthEventMap, SignOutReason } from './types'
 
 /**
