@@ -1,7 +1,7 @@
 import { createSession } from './createSession'
-import { safeLocalStorage } from './crossTab'
 import { createHttpTransport, defaultEndpoints } from './httpTransport'
 import { parseTokenResponse } from './parseTokenResponse'
+import { safeLocalStorage } from './safeLocalStorage'
 import type { AuthClientOptions, TokenResponse } from './types'
 import { warnOnce } from './warnOnce'
 
