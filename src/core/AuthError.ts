@@ -71,8 +71,6 @@ const defaultMessages: Record<AuthErrorCode, string> = {
  * }
  */
 export class AuthError extends Error {
-  // Declared, then assigned in the constructor: class field initializers compile to a helper for older
-  // targets, which the React bundle would carry for this one class.
   declare readonly name: 'AuthError'
   declare readonly code: AuthErrorCode
   declare readonly status?: number

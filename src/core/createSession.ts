@@ -37,9 +37,10 @@ const MAX_LIFETIME = 315_360_000_000
 const MAX_DEPTH = 1000
 
 /**
- * When the token expires, on the local clock (refresh rule 1). The server's clock is never compared with
- * ours when the answer says how long the token lives: `expires_in`, else `exp - iat`, each counted from
- * receipt. Only with nothing relative to go on is an absolute expiry taken as is.
+ * When the token expires, on the local clock, so a device whose clock is off does not matter: the server's
+ * clock is never compared with ours when the answer says how long the token lives (`expires_in`, else
+ * `exp - iat`, each counted from receipt). Only with nothing relative to go on is an absolute expiry taken
+ * as is.
  */
 export function computeExpiry(parsed: ParsedTokenResponse, claims: JwtPayload, receivedAt: number) {
   // A custom parseTokenResponse may hand back strings or null: never let `*` coerce them into a lifetime.
