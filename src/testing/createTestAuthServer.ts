@@ -1,5 +1,5 @@
 import { decodeToken } from '../core/decodeToken'
-import { errorForStatus } from '../core/httpTransport'
+import { errorForStatus } from '../core/httpCodec'
 import type { AuthTransport, Credentials, JwtPayload, TokenResponse } from '../core/types'
 import { createTestToken } from './createTestToken'
 import { compileRoutes, matchRoute, type TestRoutes, toResponse } from './testRoutes'
