@@ -1,3 +1,5 @@
+import { replaceTokens } from './tokenShape'
+
 /** What went wrong, as a stable code an app can switch on. */
 export type AuthErrorCode =
   | 'invalid_credentials'
@@ -19,17 +21,29 @@ export interface AuthErrorOptions {
   details?: unknown
 }
 
-/** Anything shaped like a JWT: three base64url parts, the first two JSON objects (`eyJ` is `{"`). */
-const TOKEN_SHAPED = /eyJ[\w-]*\.eyJ[\w-]*\.[\w-]*/g
+/** How deep `withoutTokens` walks a server's error body; deeper parts are replaced, never recursed into. */
+const MAX_DEPTH = 32
+
+const hideTokens = (text: string) => replaceTokens(text, () => '[token]')
 
 /**
- * `value` (JSON data) with every token-shaped string in it, at any depth, replaced by `[token]`; `value` itself
- * when it holds none. A JWT holds no quote or backslash, so the replacement never breaks a JSON string apart.
+ * `value` (JSON data) with every token in it (see `isTokenShaped`), in keys and strings at any depth,
+ * replaced by `[token]`; `value` itself when it holds none. Parts nested deeper than {@link MAX_DEPTH} levels
+ * become `'[too deep]'`: a hostile body cannot overflow the stack (and turn a refusal into a network error).
  */
-export function withoutTokens(value: unknown): unknown {
-  const text = JSON.stringify(value)
-  const clean = text?.replace(TOKEN_SHAPED, '[token]')
-  return clean === text ? value : JSON.parse(clean as string)
+export function withoutTokens(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return hideTokens(value)
+  if (value === null || typeof value !== 'object') return value
+  if (depth >= MAX_DEPTH) return '[too deep]'
+  const copy: Record<string, unknown> = Array.isArray(value) ? ([] as unknown as Record<string, unknown>) : {}
+  let changed = false
+  for (const [key, item] of Object.entries(value)) {
+    const cleanKey = hideTokens(key)
+    const cleanItem = withoutTokens(item, depth + 1)
+    copy[cleanKey] = cleanItem
+    if (cleanKey !== key || cleanItem !== item) changed = true
+  }
+  return changed ? copy : value
 }
 
 // Shared by every copy of the package in a page (ESM and CJS side by side, two bundled versions), so
@@ -57,8 +71,6 @@ const defaultMessages: Record<AuthErrorCode, string> = {
  * }
  */
 export class AuthError extends Error {
-  // Declared, then assigned in the constructor: class field initializers compile to a helper for older
-  // targets, which the React bundle would carry for this one class.
   declare readonly name: 'AuthError'
   declare readonly code: AuthErrorCode
   declare readonly status?: number
@@ -73,7 +85,7 @@ export class AuthError extends Error {
         ? typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
           ? defaultMessages[code]
           : code
-        : message.replace(TOKEN_SHAPED, '[token]'),
+        : hideTokens(message),
       options.cause === undefined ? undefined : { cause: options.cause },
     )
     this.name = 'AuthError'

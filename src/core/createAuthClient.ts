@@ -6,8 +6,8 @@ import { initialState, restoreFailed, signedOut, unrestored } from './authState'
 import { createAuthFetch } from './createAuthFetch'
 import { createEmitter } from './createEmitter'
 import { type SessionWithLifetime, sessionOf } from './createSession'
-import { randomId, withRefreshLock } from './crossTab'
 import { isRefusal, toAuthError } from './httpTransport'
+import { randomId } from './randomId'
 import { createRenewalTimer } from './renewalTimer'
 import { renewSession } from './renewSession'
 import { resolveOptions } from './resolveOptions'
@@ -29,6 +29,7 @@ import type {
 } from './types'
 import { listenForWakeUp } from './wakeUp'
 import { warnOnce } from './warnOnce'
+import { withRefreshLock } from './withLock'
 
 /**
  * Creates the auth client: the session store, the silent refresh, the cross-tab sync and `client.fetch`.
@@ -244,7 +245,7 @@ export function createAuthClient<User = RegisteredUser>(
       apiOrigins: config.apiOrigins,
     }),
     on,
-    getTabInfo: () => ({ id: tabId, kind: tabs.kind() }),
+    getTabInfo: () => ({ id: tabId, kind: tabs.kind(), name: channel }),
     destroy,
   }
 }

@@ -23,9 +23,25 @@ const numberOrAbsent = (value: unknown): number | undefined => {
 }
 
 /**
- * When the token expires, on the local clock (refresh rule 1). The server's clock is never compared with
- * ours when the answer says how long the token lives: `expires_in`, else `exp - iat`, each counted from
- * receipt. Only with nothing relative to go on is an absolute expiry taken as is.
+ * The shortest lifetime adopted, in ms: a token that lives less is expired before any call could carry it
+ * (`expires_in: 1e-7` is not a session), and renewing it would call the server in a loop.
+ */
+const MIN_LIFETIME = 100
+
+/** The longest lifetime kept, in ms (ten years): a larger one (`expires_in: 1e300`) is read as this. */
+const MAX_LIFETIME = 315_360_000_000
+
+/**
+ * How deep `deepEqual` compares: far below where the stack would overflow; values nested deeper count as
+ * different (the user object is then replaced, as for any change).
+ */
+const MAX_DEPTH = 1000
+
+/**
+ * When the token expires, on the local clock, so a device whose clock is off does not matter: the server's
+ * clock is never compared with ours when the answer says how long the token lives (`expires_in`, else
+ * `exp - iat`, each counted from receipt). Only with nothing relative to go on is an absolute expiry taken
+ * as is.
  */
 export function computeExpiry(parsed: ParsedTokenResponse, claims: JwtPayload, receivedAt: number) {
   // A custom parseTokenResponse may hand back strings or null: never let `*` coerce them into a lifetime.
@@ -48,19 +64,24 @@ export function computeExpiry(parsed: ParsedTokenResponse, claims: JwtPayload, r
         ? 'The access token has an expiry that is not a number.'
         : undefined,
     )
-  if (lifetime <= 0)
+  if (lifetime < MIN_LIFETIME)
     throw refuse(
       typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
         ? 'The access token is already expired.'
         : undefined,
     )
-  return { expiresAt: receivedAt + lifetime, lifetime }
+  const kept = Math.min(lifetime, MAX_LIFETIME)
+  return { expiresAt: receivedAt + kept, lifetime: kept }
 }
 
-/** True when two JSON-like values are structurally equal. */
-export function deepEqual(a: unknown, b: unknown): boolean {
+/**
+ * True when two JSON-like values are structurally equal. Bounded: values nested deeper than {@link MAX_DEPTH}
+ * levels count as different, so a hostile `user` cannot overflow the stack (it is then simply replaced).
+ */
+export function deepEqual(a: unknown, b: unknown, depth = 0): boolean {
   if (Object.is(a, b)) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth >= MAX_DEPTH)
+    return false
   if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false
   // A Date has no own keys: compared by keys alone, every two dates would be equal.
   if (a instanceof Date) return Object.is(a.getTime(), (b as Date).getTime())
@@ -70,7 +91,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return keysA.every(
     (key) =>
       Object.hasOwn(b, key) &&
-      deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+      deepEqual((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], depth + 1),
   )
 }
 

@@ -1,11 +1,10 @@
+import { DEFAULT_CHANNEL_NAME } from './channelName'
 import { createSession } from './createSession'
-import { safeLocalStorage } from './crossTab'
 import { createHttpTransport, defaultEndpoints } from './httpTransport'
 import { parseTokenResponse } from './parseTokenResponse'
+import { safeLocalStorage } from './safeLocalStorage'
 import type { AuthClientOptions, TokenResponse } from './types'
 import { warnOnce } from './warnOnce'
-
-const defaultName = 'react-jwt-session'
 
 /** The client's options with their defaults, resolved once when the client is created. */
 export function resolveOptions<User>(options: AuthClientOptions<User>) {
@@ -14,8 +13,10 @@ export function resolveOptions<User>(options: AuthClientOptions<User>) {
   const getFetch = (): typeof fetch => options.fetch ?? globalThis.fetch
   const { refreshMargin, crossTab, sessionHint } = options
   const channel =
-    crossTab === false ? null : ((typeof crossTab === 'object' ? crossTab.name : undefined) ?? defaultName)
-  const hintKey = `${channel ?? defaultName}:has-session`
+    crossTab === false
+      ? null
+      : ((typeof crossTab === 'object' ? crossTab.name : undefined) ?? DEFAULT_CHANNEL_NAME)
+  const hintKey = `${channel ?? DEFAULT_CHANNEL_NAME}:has-session`
   return {
     now,
     getFetch,
@@ -24,7 +25,11 @@ export function resolveOptions<User>(options: AuthClientOptions<User>) {
     apiOrigins: options.apiOrigins ?? [],
     transport:
       options.transport ??
-      createHttpTransport({ endpoints: { ...defaultEndpoints, ...options.endpoints }, getFetch }),
+      createHttpTransport({
+        endpoints: { ...defaultEndpoints, ...options.endpoints },
+        getFetch,
+        headers: options.headers,
+      }),
     makeSession: (body: TokenResponse) => createSession<User>(body, now(), parse, options.getUser),
     /** How long before expiry a token of `lifetime` ms is renewed. */
     margin(lifetime: number): number {

@@ -1,12 +1,12 @@
 import type { Emitter } from './createEmitter'
-import { type Outgoing, openTabSync, type SharedSession, type TabSync } from './crossTab'
+import { openTabSync } from './crossTab'
 import { createTabPeers } from './tabPeers'
+import type { Outgoing, SharedSession, TabSync } from './tabProtocol'
 import type { AuthEventMap, SignOutReason } from './types'
 
 /**
  * This tab's side of the cross-tab protocol: opens and closes the channel, answers the other tabs'
- * questions, routes their messages, and reports every message as a `message` event. The hooks are plain
- * parameters (not an object of methods) so the bundle keeps no property names for them:
+ * questions, routes their messages, and reports every message as a `message` event. The hooks:
  * - `shared()`: this tab's session as another tab receives it, or null;
  * - `onSession(session, cause)`: a session from another tab, shared after a sign-in or a renewal, or
  *   answered to this tab's question;

@@ -1,4 +1,4 @@
-import type { SharedSession } from './crossTab'
+import type { SharedSession } from './tabProtocol'
 
 /** How long a tab waits for the open tabs to answer before it goes on alone (a new tab then calls the server). */
 export const HANDOFF_WAIT = 100

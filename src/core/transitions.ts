@@ -3,7 +3,7 @@ import type { AuthError } from './AuthError'
 import { signedOut, subjectOf, unrestored } from './authState'
 import type { Emitter } from './createEmitter'
 import { deepEqual, type SessionWithLifetime, sessionOf } from './createSession'
-import type { Outgoing, SharedSession } from './crossTab'
+import type { Outgoing, SharedSession } from './tabProtocol'
 import type { AuthEventMap, AuthState, Session, SignOutReason } from './types'
 
 export interface TransitionHooks<User> {

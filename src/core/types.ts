@@ -129,6 +129,14 @@ export interface AuthClientOptions<User = RegisteredUser> {
   /** Auth calls are aborted after this many ms. @default 10_000 */
   requestTimeout?: number
   /**
+   * Extra headers on the default transport's auth requests (login, refresh, logout): a CSRF token for Django,
+   * Laravel or Rails. A function is called for each request, so it can read a cookie that changed. Not used
+   * with a custom `transport`, and never sent by `client.fetch`.
+   * @default {}
+   * @example headers: () => ({ 'X-CSRFToken': readCookie('csrftoken') ?? '' })
+   */
+  headers?: Record<string, string> | (() => Record<string, string>)
+  /**
    * Keep a non-secret "has a session" flag (a boolean, never a token) in localStorage and skip the
    * initial refresh for visitors who never signed in (or signed out). Without it, every anonymous page load
    * makes that refresh call and the server refuses it with a 401, which the browser logs in red in the
@@ -194,6 +202,11 @@ export interface TabInfo {
   id: string
   /** How messages travel: `none` before `start()`, with `crossTab: false`, or with no channel at all. */
   kind: 'broadcast' | 'storage' | 'none'
+  /**
+   * The cross-tab channel and lock name (`crossTab.name`, default `'react-jwt-session'`), `null` with
+   * `crossTab: false`. Add-ons that talk between tabs (the idle timeout) derive their own channel from it.
+   */
+  name: string | null
 }
 
 export interface AuthClient<User = RegisteredUser> {

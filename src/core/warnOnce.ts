@@ -9,7 +9,7 @@ const isProduction = () =>
  *
  * Each call site also guards itself with `typeof process !== 'undefined' && process.env.NODE_ENV !==
  * 'production'`, written out in place: bundlers replace that expression and drop the warning's text from
- * production bundles, which they do not do through an imported constant (measured: +210 B min+gzip).
+ * production bundles, which they do not do through an imported constant.
  */
 export function warnOnce(message: string): void {
   if (isProduction() || warned.has(message)) return

@@ -2,7 +2,7 @@ import { type ReactNode, useContext, useId, useState, useSyncExternalStore } fro
 import type { AuthClient, AuthState } from '../core/types'
 import { AuthContext } from '../react/context'
 import { describeTimes } from './describeTimes'
-import { redact, tokenTail } from './redact'
+import { redact, redactedJson, tokenTail } from './redact'
 import {
   buttonStyle,
   type DevtoolsPosition,
@@ -52,8 +52,7 @@ const userLabel = (user: unknown): string => {
   const { name, username, email, role } = user as Record<string, unknown>
   const label = [name, username, email].find((value) => typeof value === 'string')
   if (typeof label === 'string') return redact(typeof role === 'string' ? `${label} (${role})` : label)
-  // Redacted before it is cut short: a cut token would no longer look like one.
-  return redact(JSON.stringify(user)).slice(0, 80)
+  return redactedJson(user, 80)
 }
 
 /**

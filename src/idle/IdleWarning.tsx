@@ -112,9 +112,11 @@ function WarningDialog({
   }, [])
 
   return (
-    // The marker (WARNING_ATTRIBUTE) tells the idle timeout that keys and clicks in here answer the dialog.
-    <div style={backdrop} data-rjs-idle-warning="">
+    <div style={backdrop}>
+      {/* The marker (WARNING_ATTRIBUTE) tells the idle timeout that activity in the box answers the dialog;
+          on the backdrop around it, activity ends the warning. */}
       <div
+        data-rjs-idle-warning=""
         ref={dialog}
         role="alertdialog"
         aria-modal="true"

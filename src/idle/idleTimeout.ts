@@ -1,3 +1,4 @@
+import { DEFAULT_CHANNEL_NAME } from '../core/channelName'
 import { scheduleAt } from '../core/timers'
 import type { AuthClient, AuthState } from '../core/types'
 import { type IdleController, type IdleSnapshot, setIdleController } from './idleRegistry'
@@ -14,16 +15,20 @@ export interface IdleTimeoutOptions {
    */
   warning?: number
   /**
-   * Prefix of the idle timeout's own BroadcastChannel (`${name}:idle`) and Web Lock. Give it the client's
-   * `crossTab.name` when you set one, so that the tabs of one app (and only those) share their activity.
-   * @default 'react-jwt-session'
+   * Prefix of the idle timeout's own BroadcastChannel (`${name}:idle`) and Web Lock, so that the tabs of one
+   * app (and only those) share their activity. Read from the client (`client.getTabInfo().name`, its
+   * `crossTab.name`): set it only to override that.
+   * @default the client's `crossTab.name`, else 'react-jwt-session'
    */
   name?: string
   /** The clock, in epoch ms, for tests. @default Date.now */
   now?: () => number
 }
 
-/** Marks the idle warning dialog: activity inside it does not count (see `watchSignedIn`). */
+/**
+ * Marks the idle warning's dialog box: activity inside it (keys, clicks, the pointer on its buttons) answers
+ * the dialog and does not count; activity anywhere else, the backdrop around it included, ends the warning.
+ */
 export const WARNING_ATTRIBUTE = 'data-rjs-idle-warning'
 
 /** How often, at most, a tab tells the others that its user is active. */
@@ -46,7 +51,8 @@ const SIGNED_OUT: IdleSnapshot = { isWarning: false, remaining: null }
  * idleTimeout(authClient, { timeout: 15 * 60_000, warning: 60_000 })
  */
 export function idleTimeout<User>(client: AuthClient<User>, options: IdleTimeoutOptions): () => void {
-  const { timeout, name = 'react-jwt-session', now = Date.now } = options
+  const { timeout, now = Date.now } = options
+  const name = options.name ?? client.getTabInfo().name ?? DEFAULT_CHANNEL_NAME
   if (!(timeout > 0 && Number.isFinite(timeout))) {
     throw new TypeError(
       `[react-jwt-session] idleTimeout: \`timeout\` must be a positive number of ms (got ${String(timeout)}), e.g. 15 * 60_000.`,
@@ -165,7 +171,9 @@ function watchSignedIn({ client, timeout, warning, name, now, publish }: WatchOp
     expiring = true
     cancelTimer()
     publish({ isWarning: true, remaining: 0 })
-    void signOutForIdle(client, `${name}:idle`, () => now() >= deadline())
+    // "Still due?" is asked once the lock is held, maybe much later: by then this signed-in stretch may have
+    // ended (and a new session begun, with its own timer), and it must not sign that one out.
+    void signOutForIdle(client, `${name}:idle`, () => !stopped && now() >= deadline())
       .catch(() => {})
       .finally(() => {
         // Still signed in: activity in some tab arrived while this one waited for the lock.
@@ -193,8 +201,9 @@ function watchSignedIn({ client, timeout, warning, name, now, publish }: WatchOp
     if (warningOn) evaluate()
   })
   const stopWatching = watchActivity((event) => {
-    // Keys and clicks inside the warning dialog are the user answering it (moving focus to "Sign out now"),
-    // not activity: the dialog would close under their fingers. Anywhere else, activity ends the warning.
+    // Keys, clicks and pointer moves inside the warning's dialog box are the user answering it (moving to "Sign
+    // out now"), not activity: the dialog would close under their fingers. Anywhere else, the backdrop
+    // included, activity ends the warning.
     if (warningOn && event.target instanceof Element && event.target.closest(`[${WARNING_ATTRIBUTE}]`)) return
     activity(false)
   })

@@ -1,4 +1,4 @@
-import { safeLocalStorage } from '../core/crossTab'
+import { safeLocalStorage } from '../core/safeLocalStorage'
 
 /** The idle timeout's own line between the tabs: it carries only "the user was active at `at`". */
 export interface IdleChannel {

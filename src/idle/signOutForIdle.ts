@@ -1,4 +1,5 @@
 import type { AuthClient } from '../core/types'
+import { withLock } from '../core/withLock'
 
 /**
  * Signs the browser out for inactivity with exactly one logout call to the server, however many tabs reach
@@ -26,28 +27,12 @@ export async function signOutForIdle(
   stillDue: () => boolean,
   maxWait = 15_000,
 ): Promise<void> {
-  const task = async () => {
-    if (client.getState().status !== 'authenticated' || !stillDue()) return
-    await client.logout({ reason: 'idle' })
-  }
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks
   if (!locks || typeof locks.request !== 'function') {
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 500))
-    return task()
   }
-  const controller = new AbortController()
-  const timer = setTimeout(() => controller.abort(), maxWait)
-  let entered = false
-  try {
-    await locks.request(lockName, { signal: controller.signal }, () => {
-      entered = true
-      clearTimeout(timer)
-      return task()
-    })
-  } catch (error) {
-    if (entered || !controller.signal.aborted) throw error
-    await task()
-  } finally {
-    clearTimeout(timer)
-  }
+  await withLock(lockName, maxWait, async () => {
+    if (client.getState().status !== 'authenticated' || !stillDue()) return
+    await client.logout({ reason: 'idle' })
+  })
 }

@@ -1,5 +1,5 @@
 import { decodeToken } from '../core/decodeToken'
-import { errorForStatus } from '../core/httpTransport'
+import { errorForStatus } from '../core/httpCodec'
 import type { AuthTransport, Credentials, JwtPayload, TokenResponse } from '../core/types'
 import { createTestToken } from './createTestToken'
 import { compileRoutes, matchRoute, type TestRoutes, toResponse } from './testRoutes'
@@ -32,7 +32,11 @@ export interface TestAuthServerOptions {
   now?: () => number
   /** How long each answer takes, in ms (timers). @default 0: answers on a later microtask */
   latency?: number
-  /** How long a `slow` fault delays the answer, in ms. @default 3_000 */
+  /**
+   * How long a `slow` fault delays the answer, in ms. The call is processed at once (a refresh rotates the
+   * token); only the answer is late, and a client that stops waiting never gets its cookie.
+   * @default 3_000
+   */
   slowDelay?: number
   /**
    * The app's API, answered by `server.fetch`: `'METHOD /path'` → a handler that gets `{ request, user, claims,
@@ -283,9 +287,15 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
           signal?.addEventListener('abort', () => reject(abortError()))
         })
         break
-      case 'slow':
+      case 'slow': {
+        // The server does its work at once and the answer is slow on the way back, as on a congested network:
+        // a refresh the client gives up on has still rotated the token, and the cookie that would have
+        // replaced it never reaches the browser, so the next refresh replays the old one (reuse detection).
+        const late = answer(route, body, cookie)
         await delay(options.slowDelay ?? 3_000, signal)
-        break
+        if (sendCookie && late.cookie !== undefined) jar = late.cookie
+        return late
+      }
       case '500':
       case '503':
       case '429':
@@ -370,7 +380,13 @@ export function createTestAuthServer(options: TestAuthServerOptions = {}): TestA
       const retryAfter = result.retryAfter === undefined ? {} : { 'Retry-After': String(result.retryAfter) }
       return json(result.status, result.body, { 'Cache-Control': 'no-store', ...retryAfter })
     }
-    const matched = matchRoute(routes, method, path)
+    let matched: ReturnType<typeof matchRoute>
+    try {
+      matched = matchRoute(routes, method, path)
+    } catch {
+      // A `:name` segment that is not valid percent-encoding (`/api/items/%E0%A4%A`): a real server says 400.
+      return json(400, { error: 'bad_request', message: 'malformed percent-encoding in the path' })
+    }
     if (matched || path.startsWith('/api/')) {
       stats.apiRequests += 1
       if (options.latency) await delay(options.latency, signal)

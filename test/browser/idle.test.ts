@@ -20,7 +20,8 @@ import { createAuthClient } from './src/core/index.ts'
 import { idleTimeout } from './src/idle/idleTimeout.ts'
 import { getIdleController } from './src/idle/idleRegistry.ts'
 const client = createAuthClient({ crossTab: { name: 'rjs-idle-test' } })
-idleTimeout(client, { timeout: ${TIMEOUT}, warning: ${WARNING}, name: 'rjs-idle-test' })
+// No name option: the idle timeout reads the client's channel name (getTabInfo().name).
+idleTimeout(client, { timeout: ${TIMEOUT}, warning: ${WARNING} })
 const idle = getIdleController(client)
 const log = []
 let last = ''
@@ -37,6 +38,7 @@ window.__idle = {
   state: () => ({ status: client.getState().status, reason: client.getState().reason, ...idle.getSnapshot() }),
   log: () => log,
   login: (username, password) => client.login({ username, password }).then(() => true),
+  logout: () => client.logout().then(() => true),
 }
 client.start()
 `
@@ -125,7 +127,9 @@ declare global {
       state(): IdleState
       log(): LogLine[]
       login(username: string, password: string): Promise<boolean>
+      logout(): Promise<boolean>
     }
+    __releaseIdleLock?: () => void
     __intervals: number
   }
 }
@@ -190,4 +194,29 @@ it('no activity anywhere: both tabs warn, both sign out for inactivity, and the 
   }
   expect(logoutCalls).toBe(1)
   expect(server.stats.logouts).toBe(1)
+})
+
+it('an idle sign-out left waiting for the lock does not sign out the next session, in either tab', async () => {
+  const [a, b] = await twoSignedInTabs()
+  // Tab B holds the idle lock (as a tab busy signing out, or frozen): when the timeout passes, both tabs'
+  // sign-outs wait for it.
+  await b.evaluate(() => {
+    void navigator.locks.request(
+      'rjs-idle-test:idle',
+      () => new Promise<void>((resolve) => (window.__releaseIdleLock = resolve)),
+    )
+  })
+  await sleep(TIMEOUT + 1_000)
+  expect(await state(a)).toMatchObject({ status: 'authenticated' })
+  // The user signs out and in again in tab A: a new session in both tabs, with a fresh timeout.
+  await a.evaluate(() => window.__idle.logout())
+  await b.waitForFunction(() => window.__idle.state().status === 'unauthenticated')
+  await a.evaluate(() => window.__idle.login('alice', 'alice-password'))
+  await b.waitForFunction(() => window.__idle.state().status === 'authenticated')
+  // The lock comes free: the sign-outs of the ended session find nothing to do.
+  await b.evaluate(() => window.__releaseIdleLock?.())
+  await sleep(1_500)
+  expect(await state(a)).toMatchObject({ status: 'authenticated', isWarning: false })
+  expect(await state(b)).toMatchObject({ status: 'authenticated', isWarning: false })
+  expect(logoutCalls).toBe(1)
 })

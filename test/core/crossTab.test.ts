@@ -8,7 +8,9 @@ import {
 } from 'react-jwt-session/core'
 import { createTestAuthServer, type TestAuthServer } from 'react-jwt-session/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { openTabSync, TAB_PROTOCOL, type TabMessage, withRefreshLock } from '../../src/core/crossTab'
+import { openTabSync } from '../../src/core/crossTab'
+import { TAB_PROTOCOL, type TabMessage } from '../../src/core/tabProtocol'
+import { withRefreshLock } from '../../src/core/withLock'
 import { installLockShim } from '../helpers/locks'
 
 // Several clients in one jsdom window stand for the tabs of one browser: each opens its own

@@ -219,7 +219,7 @@ describe('diagnostics events', () => {
     const idA = a.getTabInfo().id
     const idB = b.getTabInfo().id
     expect(idA).not.toBe(idB)
-    expect(a.getTabInfo()).toEqual({ id: idA, kind: 'broadcast' })
+    expect(a.getTabInfo()).toEqual({ id: idA, kind: 'broadcast', name })
     expect(inA.log.map((m) => [m.direction, m.type, m.peer])).toEqual([
       ['in', 'ask', idB],
       ['out', 'session', null],
@@ -236,9 +236,9 @@ describe('diagnostics events', () => {
   it('getTabInfo: a stable id from creation; kind none before start and with crossTab: false', () => {
     const { client } = setup()
     const { id } = client.getTabInfo()
-    expect(client.getTabInfo()).toEqual({ id, kind: 'none' })
+    expect(client.getTabInfo()).toEqual({ id, kind: 'none', name: null })
     client.start()
-    expect(client.getTabInfo()).toEqual({ id, kind: 'none' })
+    expect(client.getTabInfo()).toEqual({ id, kind: 'none', name: null })
   })
 })
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { SharedSession } from '../../src/core/crossTab'
 import { createTabPeers, HANDOFF_WAIT } from '../../src/core/tabPeers'
+import type { SharedSession } from '../../src/core/tabProtocol'
 
 beforeEach(() => {
   vi.useFakeTimers()

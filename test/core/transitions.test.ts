@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createStore } from 'zustand/vanilla'
 import { signedOut } from '../../src/core/authState'
 import { createEmitter } from '../../src/core/createEmitter'
-import type { Outgoing } from '../../src/core/crossTab'
+import type { Outgoing } from '../../src/core/tabProtocol'
 import { createTransitions } from '../../src/core/transitions'
 import type { AuthEventMap, AuthState } from '../../src/core/types'
 

@@ -149,3 +149,33 @@ it('`react-jwt-session/devtools` renders nothing in production, `/devtools/produ
 it('outside a provider and without a client, says what it needs', () => {
   expect(() => renderToString(<AuthDevtools />)).toThrow(/needs a client: render it inside <AuthProvider>/)
 })
+
+it('hides every field named like a secret whatever its shape, and every token however it is spelled (issue 18 item 15)', async () => {
+  const server = createTestAuthServer({ accessTtl: 60 })
+  server.signIn()
+  const segment = (json: string) => btoa(json).replace(/=+$/, '')
+  // A token the client accepts, with a pretty-printed header: the old `eyJ…` pattern did not see it.
+  const pretty = `${segment('{\n  "alg": "none"\n}')}.${segment('{\n  "sub": "u1"\n}')}.c2lnbmF0dXJl`
+  const client = makeClient({
+    fetch: server.fetch,
+    getUser: () => ({
+      id: 'u1',
+      refresh_token: 'opaque-refresh-SECRET1',
+      refreshToken: 'opaque-refresh-SECRET2',
+      id_token: 'opaque-id-SECRET3',
+      password: 'SECRET4',
+      apiKey: 'SECRET5',
+      profile: { note: `see ${pretty}` },
+    }),
+  })
+  renderStrict(<AuthDevtools client={client} initialIsOpen />)
+  await act(async () => {
+    client.start()
+  })
+  await advance(0)
+  const shown = field('User') ?? ''
+  expect(shown).toContain('"id":"u1"')
+  expect(shown).toContain('[hidden]')
+  expect(document.body.innerHTML).not.toMatch(/SECRET\d/)
+  expect(document.body.innerHTML).not.toContain(pretty.split('.')[1])
+})

@@ -95,3 +95,38 @@ it('"Sign out now" signs out at once; at the end of the countdown the dialog goe
   expect(screen.queryByRole('alertdialog')).toBeNull()
   expect(server.stats.logouts).toBe(1)
 })
+
+it.each([
+  ['a pointer move on the backdrop', (backdrop: Element) => fireEvent.pointerMove(backdrop)],
+  ['the wheel on the backdrop', (backdrop: Element) => fireEvent.wheel(backdrop)],
+  ['a click on the backdrop', (backdrop: Element) => fireEvent.pointerDown(backdrop)],
+])('%s ends the warning, as activity anywhere on the page does (issue 18 item 10)', async (_label, act_) => {
+  await warned()
+  const dialog = screen.getByRole('alertdialog')
+  // The pointer moving over the dialog's own buttons answers it: the warning stays.
+  fireEvent.pointerMove(screen.getByRole('button', { name: 'Sign out now' }))
+  await act(() => elapse(1_000))
+  expect(screen.queryByRole('alertdialog')).not.toBeNull()
+  act_(dialog.parentElement as Element)
+  await act(() => elapse(1_000))
+  expect(screen.queryByRole('alertdialog')).toBeNull()
+})
+
+it('reads its channel name from the client (crossTab.name), with no name option', async () => {
+  const server = createTestAuthServer({ accessTtl: 3600 })
+  const name = `idle-name-${Math.random().toString(36).slice(2)}`
+  const client = makeClient({ transport: server.transport, crossTab: { name } })
+  const heard: unknown[] = []
+  const listener = new BroadcastChannel(`${name}:idle`)
+  listener.onmessage = (event) => heard.push(event.data)
+  stops.push(() => listener.close())
+  stops.push(idleTimeout(client, { timeout: 60_000, warning: 30_000 }))
+  renderStrict(
+    <AuthProvider client={client}>
+      <IdleWarning />
+    </AuthProvider>,
+  )
+  await act(() => client.login({ username: 'ada', password: 'lovelace' }))
+  await act(() => elapse(5_000, 1_000))
+  expect(heard).toContainEqual(expect.objectContaining({ type: 'activity' }))
+})

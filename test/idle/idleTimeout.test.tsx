@@ -250,3 +250,34 @@ it('warns by default min(60 s, 20 % of the timeout) before', async () => {
   await act(() => elapse(200))
   expect(view('Tab 1').idle).toBe('warning 4 s')
 })
+
+it('an idle sign-out left waiting for the lock never signs out the next session (issue 18 item 10)', async () => {
+  const server = createTestAuthServer({ accessTtl: 3600, latency: 20 })
+  const { name, tabs } = openTabs(server, 1)
+  const [tab] = tabs as [AuthClient<unknown>]
+  renderTabs(tabs)
+  await signInBoth(server, tabs)
+  // Another tab holds the idle lock (it is signing out, or frozen): this tab's sign-out waits for it.
+  let release: () => void = () => {}
+  const held = navigator.locks.request(
+    `${name}:idle`,
+    () => new Promise<void>((resolve) => (release = resolve)),
+  )
+  await act(() => elapse(TIMEOUT, 1_000))
+  expect(tab.getState().status).toBe('authenticated')
+  // Meanwhile the user signs out and in again: a new session, with a fresh timeout.
+  const logout = tab.logout()
+  await act(() => elapse(1_000))
+  await logout
+  const login = tab.login(credentials)
+  await act(() => elapse(1_000))
+  await login
+  expect(view('Tab 1')).toEqual({ status: 'authenticated ', idle: 'active' })
+  // The old sign-out gets the lock now: its session is gone, so it does nothing.
+  release()
+  await held
+  await act(() => elapse(1_000))
+  await act(settle)
+  expect(view('Tab 1')).toEqual({ status: 'authenticated ', idle: 'active' })
+  expect(server.stats.logouts).toBe(1)
+})

@@ -71,8 +71,8 @@ describe('refreshOnServer against the reference server', () => {
 
     expect(result.error).toBeNull()
     expect(result.session).toEqual({
+      // Only what the client reads: no token_type, nothing else of the upstream answer.
       access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
-      token_type: 'Bearer',
       expires_in: 900,
       user: { id: 'u_alice', username: 'alice', name: 'Alice Admin', role: 'admin' },
     })

@@ -1,4 +1,4 @@
-import { AuthError, type ParsedTokenResponse } from 'react-jwt-session/core'
+import { AuthError, createAuthClient, type ParsedTokenResponse } from 'react-jwt-session/core'
 import { refreshOnServer } from 'react-jwt-session/server'
 import { createTestToken } from 'react-jwt-session/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -97,11 +97,11 @@ describe('refreshOnServer: the refresh call', () => {
 })
 
 describe('refreshOnServer: a session', () => {
-  it('returns the token answer as sent, every Set-Cookie header and no error', async () => {
-    const body = tokenBody()
-    const fetch = fakeFetch(() => answer(JSON.stringify(body)))
+  it('returns what the client reads of the token answer, every Set-Cookie header and no error', async () => {
+    const { token_type: _type, ...readByTheClient } = tokenBody()
+    const fetch = fakeFetch(() => answer(JSON.stringify({ ...readByTheClient, token_type: 'Bearer' })))
     const result = await refreshOnServer(pageRequest(), { refreshUrl: '/auth/refresh', fetch })
-    expect(result).toStrictEqual({ session: body, setCookie: [ROTATED, CSRF], error: null })
+    expect(result).toStrictEqual({ session: readByTheClient, setCookie: [ROTATED, CSRF], error: null })
   })
 
   it('returns an empty setCookie when the server sets none', async () => {
@@ -333,5 +333,135 @@ describe('refreshOnServer: no session, never a throw', () => {
     const text = [error?.message, error?.stack, JSON.stringify(error), String(error?.cause)].join('\n')
     expect(text).not.toContain(body.access_token.split('.')[1])
     expect(text).not.toContain('old-refresh-token')
+  })
+})
+
+describe('refreshOnServer: the rotated cookie, the page-safe session and the client’s option names', () => {
+  const EXPIRING = 'rt=new-refresh-token; Path=/auth; Expires=Wed, 21 Oct 2037 07:28:00 GMT; HttpOnly; Secure'
+
+  /** A response whose headers arrive at once and whose body never ends (or fails when `fail` is called). */
+  const stalledAnswer = () => {
+    let fail: (error: Error) => void = () => {}
+    const response = new Response(
+      new ReadableStream({
+        start(controller) {
+          fail = (error) => controller.error(error)
+        },
+      }),
+      {
+        status: 200,
+        headers: [
+          ['Set-Cookie', ROTATED],
+          ['Set-Cookie', CSRF],
+        ],
+      },
+    )
+    return { response, fail: (error: Error) => fail(error) }
+  }
+
+  it('passes the rotated Set-Cookie on when the body stalls past the timeout', async () => {
+    vi.useFakeTimers()
+    const { response } = stalledAnswer()
+    let result: Awaited<ReturnType<typeof refreshOnServer>> | undefined
+    void refreshOnServer(pageRequest(), { fetch: fakeFetch(() => response), requestTimeout: 1_000 }).then(
+      (r) => {
+        result = r
+      },
+    )
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(result?.error?.code).toBe('timeout')
+    expect(result?.session).toBeNull()
+    expect(result?.setCookie).toEqual([ROTATED, CSRF])
+  })
+
+  it('passes the rotated Set-Cookie on when the body fails while being read', async () => {
+    const { response, fail } = stalledAnswer()
+    const pending = refreshOnServer(pageRequest(), { fetch: fakeFetch(() => response) })
+    await Promise.resolve()
+    fail(new TypeError('terminated'))
+    const result = await pending
+    expect(result.error?.code).toBe('network')
+    expect(result.setCookie).toEqual([ROTATED, CSRF])
+  })
+
+  it('splits the cookies of a Headers without getSetCookie, not at the comma of an Expires date', async () => {
+    const fetch = fakeFetch(() => {
+      const response = answer(JSON.stringify(tokenBody()), 200, [EXPIRING, CSRF, 'theme=dark'])
+      // An older runtime: only get('set-cookie'), which joins the lines with ", ".
+      Object.defineProperty(response.headers, 'getSetCookie', { value: undefined })
+      return response
+    })
+    const result = await refreshOnServer(pageRequest(), { fetch })
+    expect(result.setCookie).toEqual([EXPIRING, CSRF, 'theme=dark'])
+  })
+
+  it('never hands the page a refresh token, an ID token or anything else the client does not read', async () => {
+    const body = {
+      ...tokenBody(),
+      refresh_token: 'opaque-refresh-secret',
+      id_token: 'id.token.value',
+      debug: 1,
+    }
+    const result = await refreshOnServer(pageRequest(), {
+      fetch: fakeFetch(() => answer(JSON.stringify(body))),
+    })
+    expect(result.session).toStrictEqual({
+      access_token: body.access_token,
+      expires_in: 900,
+      user: body.user,
+    })
+    expect(JSON.stringify(result.session)).not.toContain('secret')
+  })
+
+  it('keeps the shape a custom parseTokenResponse reads, so the page’s client reads it with the same parser', async () => {
+    const body = { result: { t: createTestToken({ sub: 'u' }), ttl: 60, refresh: 'opaque-refresh-secret' } }
+    const parseTokenResponse = (b: unknown): ParsedTokenResponse => {
+      const { result } = b as typeof body
+      return { accessToken: result.t, expiresIn: result.ttl }
+    }
+    const fetch = fakeFetch(() => answer(JSON.stringify(body)))
+    const { session } = await refreshOnServer(pageRequest(), { fetch, parseTokenResponse })
+    expect(session).toStrictEqual({ result: { t: body.result.t, ttl: 60 } })
+    const client = createAuthClient({ initialSession: session, parseTokenResponse, crossTab: false })
+    expect(client.getState().status).toBe('authenticated')
+    client.destroy()
+  })
+
+  it('takes the client’s option names: endpoints.refresh and requestTimeout', async () => {
+    vi.useFakeTimers()
+    const fetch = fakeFetch(() => new Promise<Response>(() => {}))
+    let result: Awaited<ReturnType<typeof refreshOnServer>> | undefined
+    void refreshOnServer(pageRequest(), {
+      endpoints: { refresh: 'https://auth.example.com/v2/refresh' },
+      requestTimeout: 300,
+      fetch,
+    }).then((r) => {
+      result = r
+    })
+    await vi.advanceTimersByTimeAsync(299)
+    expect(result).toBeUndefined()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(result?.error?.code).toBe('timeout')
+    expect(String(fetch.mock.calls[0]?.[0])).toBe('https://auth.example.com/v2/refresh')
+  })
+
+  it('calls the client’s transport instead of the HTTP request', async () => {
+    const body = tokenBody()
+    const refresh = vi.fn(async () => body)
+    const fetch = fakeFetch(() => answer('{}'))
+    const result = await refreshOnServer(pageRequest(), { transport: { refresh }, fetch })
+    expect(refresh).toHaveBeenCalledWith({ signal: expect.any(AbortSignal) })
+    expect(fetch).not.toHaveBeenCalled()
+    expect(result.error).toBeNull()
+    expect((result.session as { access_token: string }).access_token).toBe(body.access_token)
+  })
+
+  it('reads a refusal from the transport as the client does', async () => {
+    const refresh = vi.fn(async () => {
+      throw Object.assign(new Error('Unauthorized'), { status: 401 })
+    })
+    const result = await refreshOnServer(pageRequest(), { transport: { refresh } })
+    expect(result.error?.code).toBe('session_expired')
+    expect(result.session).toBeNull()
   })
 })

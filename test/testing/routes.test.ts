@@ -41,6 +41,15 @@ describe('createTestAuthServer routes', () => {
     expect(seen).toEqual([{ username: 'ada', sub: 'user-ada', name: 'Ada Lovelace', role: 'admin' }])
   })
 
+  it('answers 400 to a :name segment that is not valid percent-encoding, instead of throwing URIError', async () => {
+    const server = createTestAuthServer({
+      routes: { 'GET /api/items/:id': ({ params }) => ({ id: params.id }) },
+    })
+    const response = await signedIn(server).fetch('/api/items/%E0%A4%A')
+    expect(response.status).toBe(400)
+    expect(await response.json()).toMatchObject({ error: 'bad_request' })
+  })
+
   it('matches the method and the whole path, with :name segments as params', async () => {
     const server = createTestAuthServer({
       routes: {
