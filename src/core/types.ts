@@ -32,8 +32,20 @@ export type RegisteredCredentials = Register extends { credentials: infer Given 
 
 export type AuthStatus = 'loading' | 'authenticated' | 'unauthenticated'
 
-/** Why the user is signed out. `null` while signed in or loading. */
-export type SignOutReason = 'logout' | 'expired' | 'revoked' | 'other-tab' | 'no-session' | 'network' | 'idle'
+/**
+ * Why the user is signed out. `null` while signed in or loading. `'network'`: the session could not be
+ * checked at start (server unreachable) and is retried in the background; `'destroyed'`: the client was
+ * destroyed before its session was restored.
+ */
+export type SignOutReason =
+  | 'logout'
+  | 'expired'
+  | 'revoked'
+  | 'other-tab'
+  | 'no-session'
+  | 'network'
+  | 'idle'
+  | 'destroyed'
 
 export interface AuthState<User = RegisteredUser> {
   status: AuthStatus
@@ -124,7 +136,13 @@ export interface AuthClientOptions<User = RegisteredUser> {
   fetch?: typeof fetch
   /** The clock, in epoch ms, for tests. @default Date.now */
   now?: () => number
-  /** A token response obtained elsewhere (SSR hand-off): the client starts authenticated. */
+  /**
+   * What the server found when it rendered the page (SSR hand-off). A token response: the client starts
+   * authenticated. `null`: the server checked and there is no session, so the client starts signed out
+   * (`reason: 'no-session'`) and makes no refresh call. Left out (`undefined`): unknown, the client restores
+   * the session itself at `start()`.
+   * @default undefined
+   */
   initialSession?: TokenResponse | null
   /** Auth calls are aborted after this many ms. @default 10_000 */
   requestTimeout?: number

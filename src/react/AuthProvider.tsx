@@ -1,8 +1,9 @@
 import { QueryClient, QueryClientContext } from '@tanstack/react-query'
 import { type ReactNode, useContext, useEffect, useMemo, useRef } from 'react'
 import { useStore } from 'zustand'
+import { subjectOf } from '../core/authState'
 import { createAuthClient } from '../core/createAuthClient'
-import type { AuthClient, AuthClientOptions, AuthState, RegisteredUser } from '../core/types'
+import type { AuthClient, AuthClientOptions, RegisteredUser } from '../core/types'
 import { AuthContext, type AuthContextValue } from './context'
 
 interface AuthProviderOwnProps {
@@ -41,8 +42,6 @@ type WithOptions<User> = AuthClientOptions<User> & { client?: never }
 export type AuthProviderProps<User = RegisteredUser> = AuthProviderOwnProps &
   (WithClient<User> | WithOptions<User>)
 
-const subjectOf = (state: AuthState<unknown>) => state.claims?.sub
-
 /**
  * Provides the auth client to the hooks and components below, starts it on mount (one initial refresh,
  * however often React mounts), gates the app while loading when given a `fallback`, and clears the query
@@ -71,7 +70,7 @@ export function AuthProvider<User = RegisteredUser>(props: AuthProviderProps<Use
     () =>
       client.subscribe((state, previous) => {
         if (previous.status !== 'authenticated') return
-        if (state.status === 'authenticated' && subjectOf(state) === subjectOf(previous)) return
+        if (state.status === 'authenticated' && subjectOf(state.claims) === subjectOf(previous.claims)) return
         // Signed out (here, in another tab, by expiry or revocation) or another user: drop the cached data.
         queryClient?.clear()
         privateQueryClient.current?.clear()

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { restoreFailed } from '../core/authState'
 import { sessionOf } from '../core/createSession'
 import type { AuthState, RegisteredUser, Session } from '../core/types'
 import { useAuthSelector } from './context'
@@ -29,12 +30,20 @@ export interface RequireAuthProps<User = RegisteredUser> {
    * @default null
    */
   loading?: ReactNode
+  /**
+   * Shown while the session could not be checked because the auth server was unreachable at start (`reason:
+   * 'network'`): an outage is not a sign-out, so `fallback` (a redirect to the sign-in page) is not shown
+   * then. Retries go on in the background; a later success renders the children.
+   * @default the `loading` element
+   */
+  unavailable?: ReactNode
 }
 
-type View = 'loading' | 'fallback' | 'forbidden' | 'children'
+type View = 'loading' | 'unavailable' | 'fallback' | 'forbidden' | 'children'
 
 function viewOf<User>(state: AuthState<User>, allow: RequireAuthProps<User>['allow']): View {
   if (state.status === 'loading') return 'loading'
+  if (restoreFailed(state)) return 'unavailable'
   const session = sessionOf(state)
   if (session === null) return 'fallback'
   return !allow || allow(session) ? 'children' : 'forbidden'
@@ -42,7 +51,8 @@ function viewOf<User>(state: AuthState<User>, allow: RequireAuthProps<User>['all
 
 /**
  * Renders its children only for a signed-in user that `allow` accepts; `fallback` when signed out,
- * `forbidden` when `allow` says no, `loading` while the session is being restored. No router needed.
+ * `forbidden` when `allow` says no, `loading` while the session is being restored, `unavailable` (default
+ * `loading`) while it could not be checked because the server was unreachable. No router needed.
  *
  * @example
  * <RequireAuth fallback={<Navigate to="/login" />} allow={({ user }) => user.admin} forbidden={<p>Admins only</p>}>
@@ -53,6 +63,6 @@ export function RequireAuth<User = RegisteredUser>(props: RequireAuthProps<User>
   const { allow } = props
   // The decision, not the state, is selected: a token renewal re-renders nothing unless it changes.
   const view = useAuthSelector('<RequireAuth>', (state) => viewOf(state as AuthState<User>, allow))
-  // Each view is named after the prop it renders; one left out renders nothing.
-  return props[view] ?? null
+  // Each view is named after the prop it renders; one left out renders nothing (`unavailable`: `loading`).
+  return (view === 'unavailable' ? (props.unavailable ?? props.loading) : props[view]) ?? null
 }
