@@ -136,7 +136,8 @@ export const Loading: Story = {
 export const Unavailable: Story = {
   args: { returningUser: 'ada', failure: 'network', failAt: 'restore', failTimes: 100 },
   play: async ({ canvas, canvasElement }) => {
-    await expect(await canvas.findByRole('status')).toHaveTextContent('cannot be reached')
+    await expect(await canvas.findByText('The sign-in server cannot be reached. Retrying…')).toBeVisible()
+    await expect(canvas.queryByText('Checking your session…')).toBeNull()
     await expect(canvas.queryByRole('form')).toBeNull()
     await expect(fieldText(canvasElement, 'Reason')).toBe('network')
   },

@@ -46,13 +46,12 @@ export function initialState<User>(
   hasSession: boolean,
 ): [AuthState<User>, number] {
   const loading: AuthState<User> = { ...signedOut<User>(null), status: 'loading' }
-  if (initialSession === undefined) return [hasSession ? loading : signedOut('no-session'), 0]
-  if (initialSession === null) return [signedOut('no-session'), 0]
+  if (initialSession == null)
+    return [initialSession === undefined && hasSession ? loading : signedOut('no-session'), 0]
   try {
     const { lifetime, ...session } = makeSession(initialSession)
     return [{ ...loading, ...session, status: 'authenticated' }, lifetime]
   } catch (error) {
-    // Each warning is gated here, not only inside warnOnce, so production bundles drop its text.
     if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
       warnOnce(`initialSession was not used: ${(error as Error).message}`)
     }

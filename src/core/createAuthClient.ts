@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla'
 import { AuthError } from './AuthError'
 import { validToken, whenSettled } from './accessToken'
 import { createAuthRequest } from './authRequest'
-import { initialState, renewable, restoreFailed } from './authState'
+import { initialState, renewable, restoreFailed, signedOut } from './authState'
 import { createAuthFetch } from './createAuthFetch'
 import { createEmitter } from './createEmitter'
 import { type SessionWithLifetime, sessionOf } from './createSession'
@@ -51,13 +51,17 @@ export function createAuthClient<User = RegisteredUser>(
   const [initial, lifetime] = initialState(options.initialSession, makeSession, config.hasSession())
   const store = createStore<AuthState<User>>()(() => initial)
   const get = store.getState
-  const flight = createSingleFlight<Session<User> | null>((busy) => transitions.renewing(busy))
+  /** `refreshing` and `refreshAt` follow the flight and the timer; written only when they change. */
+  const follow = <K extends 'refreshing' | 'refreshAt'>(key: K, value: AuthState<User>[K]) => {
+    if (get()[key] !== value) store.setState({ [key]: value } as Partial<AuthState<User>>)
+  }
+  const flight = createSingleFlight<Session<User> | null>((busy) => follow('refreshing', busy))
   const { run, stale, drop, generation } = flight
   const sendAuthRequest = createAuthRequest(requestTimeout, now, flight, (event) => emit('request', event))
   const timer = createRenewalTimer(
     now,
     () => renewInBackground(),
-    (at) => transitions.scheduled(at),
+    (at) => follow('refreshAt', at),
   )
   const tabs: ReturnType<typeof createTabChannel<User>> = createTabChannel<User>(
     channel,
@@ -73,11 +77,6 @@ export function createAuthClient<User = RegisteredUser>(
   let started = false
   let destroyed = false
   let stopListening: Cancel = noop
-  /** Logins started so far, and whether the latest one signed in (false while none ran or it failed). */
-  let logins = 0
-  let loginInFlight = false
-  let latestLogin: Promise<boolean> = Promise.resolve(false)
-
   const currentSession = () => sessionOf(get())
   const margin = (): number => config.margin(transitions.lifetime())
   /** When the renewal of a token expiring at `expiresAt` is due: the one place that computes it. */
@@ -102,35 +101,11 @@ export function createAuthClient<User = RegisteredUser>(
    */
   function retryLater(error: AuthError) {
     if (!mounts) return
-    const { expiresAt } = get()
-    const serverPause = (error.retryAfter ?? 0) * 1000
-    timer.retry(
-      expiresAt === null
-        ? serverPause
-        : Math.min(serverPause, expiresAt - now() - LAST_ATTEMPT_BEFORE_EXPIRY),
-    )
+    const lastAttempt = (get().expiresAt ?? Number.POSITIVE_INFINITY) - LAST_ATTEMPT_BEFORE_EXPIRY
+    timer.retry(Math.min((error.retryAfter ?? 0) * 1000, lastAttempt - now()))
   }
 
-  /**
-   * Renews the session, single-flight. A login decides the session instead: a renewal asked for while one
-   * is in flight waits for it, and one the login dropped follows it; either way a failed login leaves the
-   * renewal to be done, so silent renewal goes on.
-   */
-  async function refresh(): Promise<Session<User> | null> {
-    const meant = get().accessToken
-    while (!destroyed) {
-      const loginsBefore = logins
-      const renewed = loginInFlight ? null : await run(renew)
-      if (!loginInFlight && logins === loginsBefore) return destroyed ? null : renewed
-      if (await latestLogin) return destroyed ? null : currentSession()
-      // The login failed: renew what is left to renew, unless the user signed out meanwhile or the renewal
-      // it re-armed already did.
-      const s = get()
-      if (!renewable(s)) return null
-      if (s.accessToken !== meant && s.accessToken !== null && !isDue(s)) return currentSession()
-    }
-    return null
-  }
+  const refresh = (): Promise<Session<User> | null> => (destroyed ? Promise.resolve(null) : run(renew))
 
   const renew = (gen: number) =>
     renewSession<User>({
@@ -144,7 +119,11 @@ export function createAuthClient<User = RegisteredUser>(
       signOut,
       fail,
       retry: retryLater,
-    })
+    }).then((session) =>
+      // Dropped by a login (or a sign-in): its callers follow the flight that replaced it, so none of them
+      // gets the token that was being renewed.
+      stale(gen) ? (flight.pending() ?? session) : session,
+    )
 
   const locked = <T>(task: () => Promise<T>): Promise<T> =>
     channel === null ? task() : withRefreshLock(channel, requestTimeout, task)
@@ -197,7 +176,7 @@ export function createAuthClient<User = RegisteredUser>(
   }
 
   async function login(credentials: RegisteredCredentials): Promise<Session<User>> {
-    // Sentences in development only (the guard in place, so bundlers drop them); production shows the code.
+    // The sentence is for development; production shows the code.
     if (destroyed)
       throw new AuthError(
         'network',
@@ -205,34 +184,27 @@ export function createAuthClient<User = RegisteredUser>(
           ? 'The auth client was destroyed.'
           : undefined,
       )
-    // A login supersedes whatever refresh is in flight (it may carry the previous user's cookie); the
-    // callers of that refresh follow the login (see `refresh`).
+    // A login supersedes whatever refresh is in flight (it may carry the previous user's cookie) and becomes
+    // the flight itself: a renewal asked for meanwhile gets the login's session.
     const droppedRenewal = get().refreshing
     drop()
     const gen = generation()
-    logins += 1
-    loginInFlight = true
     const attempt = signInWith(credentials, gen)
-    const signedIn = attempt.then(
-      () => true,
-      () => false,
-    )
-    latestLogin = signedIn
-    const settled = () => {
-      if (latestLogin === signedIn) loginInFlight = false
-    }
+    void run(
+      () =>
+        attempt.catch(() => {
+          // The login failed: the renewal it dropped (or one now due) still runs, so silent renewal goes on.
+          if (stale(gen) || !renewable(get()) || !(droppedRenewal || isDue(get()))) return currentSession()
+          follow('refreshing', true)
+          return renew(gen)
+        }),
+      false,
+    ).catch(noop)
     try {
-      const session = await attempt
-      settled()
-      return session
+      return await attempt
     } catch (thrown) {
-      settled()
-      if (!stale(gen)) {
-        // The renewal (or the restore at start) this login dropped is still needed: silent renewal goes on.
-        if (droppedRenewal) renewInBackground()
-        // A login before the restore at start ever asked the server: there was no session to find.
-        else if (get().status === 'loading') signOut('no-session')
-      }
+      // A login before the restore at start ever asked the server: there was no session to find.
+      if (get().status === 'loading' && !stale(gen) && !droppedRenewal) signOut('no-session')
       // The login call's own 401 means wrong credentials, never "refresh and retry".
       throw toAuthError(thrown, 'login')
     }
@@ -290,8 +262,9 @@ export function createAuthClient<User = RegisteredUser>(
     mounts = 0
     stop()
     tabs.end()
-    // Pending calls wait for the state to settle: a client destroyed while loading must not hang them.
-    transitions.abandon()
+    // Pending calls wait for the state to settle: a client destroyed while loading ends signed out, with a
+    // reason of its own (not a sign-out: nothing is emitted or told to the other tabs).
+    if (get().status === 'loading') store.setState(signedOut('destroyed'))
   }
 
   return {

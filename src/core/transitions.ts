@@ -26,24 +26,27 @@ export interface TransitionHooks<User> {
  * user travels as its plain-JSON copy, so the sign-in itself never fails because of it.
  */
 function transferable<User>(session: SharedSession<User>): SharedSession<User> {
-  if (typeof structuredClone !== 'function') return session
   try {
     structuredClone(session.user)
     return session
   } catch {
-    if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
+    if (
+      typeof process !== 'undefined' &&
+      process.env.NODE_ENV !== 'production' &&
+      typeof structuredClone === 'function'
+    ) {
       warnOnce(
         'The user object cannot be copied to other tabs (it holds functions); they receive its plain-JSON copy. Return plain data from getUser to keep them alike.',
       )
     }
-    return { ...session, user: JSON.parse(JSON.stringify(session.user) ?? 'null') }
+    return { ...session, user: JSON.parse(JSON.stringify(session.user)) }
   }
 }
 
 /**
- * The named transitions: every store write goes through them. `adopt`, `signOut` and `fail` change the
- * session and emit the events its change means; `renewing` and `scheduled` follow the refresh in flight and
- * the renewal timer; `abandon` settles a client destroyed before its session was restored.
+ * The named transitions of the session: `adopt`, `signOut` and `fail`, each emitting the events its change
+ * means. The client writes only `refreshing` and `refreshAt` (which follow the flight and the timer) and, once,
+ * the state of a client destroyed while loading (`reason: 'destroyed'`) outside them.
  */
 export function createTransitions<User>(
   store: StoreApi<AuthState<User>>,
@@ -132,30 +135,5 @@ export function createTransitions<User>(
     return session && session.expiresAt > hooks.now() ? transferable({ ...session, lifetime }) : null
   }
 
-  /** Whether a refresh is in flight; written only when it changes. */
-  function renewing(refreshing: boolean) {
-    if (get().refreshing !== refreshing) set({ refreshing })
-  }
-
-  /** When the renewal timer fires next (null: disarmed); written only when it changes. */
-  function scheduled(refreshAt: number | null) {
-    if (get().refreshAt !== refreshAt) set({ refreshAt })
-  }
-
-  /** Destroyed before the session was restored: settled signed out, `reason: 'destroyed'`, never left loading. */
-  function abandon() {
-    if (get().status === 'loading') set(signedOut('destroyed'))
-  }
-
-  return {
-    adopt,
-    signOut,
-    fail,
-    adoptShared,
-    shared,
-    renewing,
-    scheduled,
-    abandon,
-    lifetime: () => lifetime,
-  }
+  return { adopt, signOut, fail, adoptShared, shared, lifetime: () => lifetime }
 }

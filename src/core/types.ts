@@ -173,7 +173,7 @@ export interface LogoutOptions {
   reason?: 'logout' | 'idle'
 }
 
-/** What each event of `client.on` carries (SPEC §9). */
+/** What each event of `client.on` carries. */
 export interface AuthEventMap<User = RegisteredUser> {
   /** A transition into a signed-in session: login/`setSession`, restored at start, or adopted from a tab. */
   signin: { session: Session<User>; source: 'this-tab' | 'other-tab' | 'restore' }

@@ -41,12 +41,12 @@ export interface RequireAuthProps<User = RegisteredUser> {
 
 type View = 'loading' | 'unavailable' | 'fallback' | 'forbidden' | 'children'
 
-function viewOf<User>(state: AuthState<User>, allow: RequireAuthProps<User>['allow']): View {
+function viewOf<User>(state: AuthState<User>, props: RequireAuthProps<User>): View {
   if (state.status === 'loading') return 'loading'
-  if (restoreFailed(state)) return 'unavailable'
+  if (restoreFailed(state)) return props.unavailable === undefined ? 'loading' : 'unavailable'
   const session = sessionOf(state)
   if (session === null) return 'fallback'
-  return !allow || allow(session) ? 'children' : 'forbidden'
+  return !props.allow || props.allow(session) ? 'children' : 'forbidden'
 }
 
 /**
@@ -60,9 +60,8 @@ function viewOf<User>(state: AuthState<User>, allow: RequireAuthProps<User>['all
  * </RequireAuth>
  */
 export function RequireAuth<User = RegisteredUser>(props: RequireAuthProps<User>): ReactNode {
-  const { allow } = props
   // The decision, not the state, is selected: a token renewal re-renders nothing unless it changes.
-  const view = useAuthSelector('<RequireAuth>', (state) => viewOf(state as AuthState<User>, allow))
-  // Each view is named after the prop it renders; one left out renders nothing (`unavailable`: `loading`).
-  return (view === 'unavailable' ? (props.unavailable ?? props.loading) : props[view]) ?? null
+  const view = useAuthSelector('<RequireAuth>', (state) => viewOf(state as AuthState<User>, props))
+  // Each view is named after the prop it renders; one left out renders nothing.
+  return props[view] ?? null
 }
