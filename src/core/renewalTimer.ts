@@ -32,7 +32,8 @@ export function createRenewalTimer(
       setTimer(at)
     },
     retry(notBefore = 0) {
-      setTimer(now() + Math.max(backoffDelay(attempt), notBefore))
+      // A pause that is not a number (a custom transport's `retryAfter: NaN`) would fire the timer in a loop.
+      setTimer(now() + Math.max(backoffDelay(attempt), Number.isFinite(notBefore) ? notBefore : 0))
       attempt += 1
     },
   }

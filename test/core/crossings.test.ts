@@ -253,6 +253,27 @@ describe('Retry-After is honoured by the renewal retry (issue 18, item 11)', () 
   })
 })
 
+describe('a Retry-After that is not a finite number', () => {
+  it.each([Number.NaN, Number.POSITIVE_INFINITY])(
+    'retryAfter %s: the backoff alone, no loop',
+    async (retryAfter) => {
+      const server = scriptedServer()
+      const client = createAuthClient({ transport: server.transport, crossTab: false })
+      clients.push(client)
+      client.start()
+      await flush()
+      server.answer('refresh', new AuthError('server', undefined, { status: 503, retryAfter }))
+      await flush()
+      expect(client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'network' })
+      await flush(1_300) // the first retry: 1 s ± 20 %
+      expect(server.waiting('refresh')).toBe(1)
+      server.answer('refresh', answerFor('ada'))
+      await flush()
+      expect(client.getState().status).toBe('authenticated')
+    },
+  )
+})
+
 describe('signout only for a client that was signed in (issue 18, item 13)', () => {
   it('logout() after a restore that failed for a network reason fires no signout', async () => {
     const { server, client } = setup()
