@@ -177,7 +177,7 @@ export interface LogoutOptions {
 export interface AuthEventMap<User = RegisteredUser> {
   /** A transition into a signed-in session: login/`setSession`, restored at start, or adopted from a tab. */
   signin: { session: Session<User>; source: 'this-tab' | 'other-tab' | 'restore' }
-  /** A transition from signed in to signed out (never a first visit that finds no session). */
+  /** A transition from signed in to signed out (never for a client that was not signed in). */
   signout: { reason: SignOutReason; error: AuthError | null }
   /** A renewed token adopted while signed in as the same user. */
   refresh: { session: Session<User>; source: 'this-tab' | 'other-tab' }
