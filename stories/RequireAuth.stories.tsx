@@ -18,6 +18,11 @@ function AdminRoute() {
         <RequireAuth<StoryUser>
           allow={isAdmin}
           loading={<GateFallback>Checking your session…</GateFallback>}
+          unavailable={
+            <p className="banner" role="status">
+              The sign-in server cannot be reached. Retrying…
+            </p>
+          }
           fallback={
             <>
               <SignedOutNotice />
@@ -58,13 +63,16 @@ const meta = {
         component:
           'Guards a part of the app, with no router dependency: `children` for a signed-in user that ' +
           "`allow` accepts, `fallback` when signed out (a form, or a router's `<Navigate>`), `forbidden` " +
-          'when `allow` says no, `loading` while the session is being restored. Here `allow` asks for the ' +
+          'when `allow` says no, `loading` while the session is being restored, `unavailable` (default: ' +
+          '`loading`) while it could not be checked because the server was unreachable: an outage never ' +
+          'sends the user to the sign-in page. Here `allow` asks for the ' +
           '`admin` role: Ada is an admin, Grace a reader.',
       },
       source: {
         code: `<RequireAuth<User>
   allow={({ user }) => user.role === 'admin'}
   loading={<Spinner />}
+  unavailable={<p role="status">The sign-in server cannot be reached. Retrying…</p>}
   fallback={<Navigate to="/login" />}
   forbidden={<p role="alert">The admin page is for admins only.</p>}
 >
@@ -118,5 +126,19 @@ export const Loading: Story = {
     await expect(await canvas.findByText('Checking your session…')).toBeVisible()
     await expect(canvas.queryByRole('region', { name: 'Admin page' })).toBeNull()
     await expect(canvas.queryByRole('form')).toBeNull()
+  },
+}
+
+/**
+ * The server cannot be reached when the page loads (the restore fails with a network error): `unavailable`
+ * renders, never the sign-in form, while the background retries go on (a later success shows the page).
+ */
+export const Unavailable: Story = {
+  args: { returningUser: 'ada', failure: 'network', failAt: 'restore', failTimes: 100 },
+  play: async ({ canvas, canvasElement }) => {
+    await expect(await canvas.findByText('The sign-in server cannot be reached. Retrying…')).toBeVisible()
+    await expect(canvas.queryByText('Checking your session…')).toBeNull()
+    await expect(canvas.queryByRole('form')).toBeNull()
+    await expect(fieldText(canvasElement, 'Reason')).toBe('network')
   },
 }

@@ -24,8 +24,11 @@ interface Item {
 }
 
 export interface RootProps {
-  /** The token answer `refreshOnServer` got for this request, or `null` when there was no session. */
-  session: TokenResponse | null
+  /**
+   * The token answer `refreshOnServer` got for this request; `null` when it found no session (the browser then
+   * starts signed out, with no refresh call); `undefined` when it could not check (the browser checks itself).
+   */
+  session?: TokenResponse | null
 }
 
 /**

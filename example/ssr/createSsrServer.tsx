@@ -82,6 +82,9 @@ const page = (markup: string, session: unknown) => `<!doctype html>
  * with `refreshOnServer` (forwarding the browser's refresh cookie), renders `<Root session>` with
  * `renderToString`, passes the rotated cookie on with `Set-Cookie` and embeds the session for hydration.
  */
+/** Failures that leave the session unknown (as opposed to a refusal, which means there is none). */
+const couldNotCheck = ['network', 'timeout', 'server', 'bad_response', 'bad_token']
+
 export async function createSsrServer(options: SsrServerOptions = {}): Promise<SsrServer> {
   const { production = false, clientEntry, ...authOptions } = options
   const entry = clientEntry ?? fileURLToPath(new URL('./client.tsx', import.meta.url))
@@ -89,9 +92,16 @@ export async function createSsrServer(options: SsrServerOptions = {}): Promise<S
   let origin = ''
 
   async function renderPage(req: IncomingMessage, res: ServerResponse) {
-    const { session, setCookie } = await refreshOnServer(toRequest(req, origin), {
+    const {
+      session: found,
+      setCookie,
+      error,
+    } = await refreshOnServer(toRequest(req, origin), {
       refreshUrl: `${origin}/auth/refresh`,
     })
+    // What the server found: the session; null when it checked and there is none (the browser then makes no
+    // refresh call); undefined when it could not check (the auth server unreachable), so the browser does.
+    const session = error && couldNotCheck.includes(error.code) ? undefined : found
     const markup = renderToString(<Root session={session} />)
     // Every Set-Cookie line goes on: without the rotated refresh cookie the browser would replay the used
     // one next time, which the server treats as theft and revokes the whole session.

@@ -17,8 +17,12 @@ export function serializeSession(session: TokenResponse | null): string {
     .replace(/\u2029/g, '\\u2029')
 }
 
-/** The `<script>` data block to put in the page, after the app's root element. */
-export function sessionScript(session: TokenResponse | null): string {
+/**
+ * The `<script>` data block to put in the page, after the app's root element; none when the server could not
+ * check the session (`undefined`), so the browser checks it itself.
+ */
+export function sessionScript(session: TokenResponse | null | undefined): string {
+  if (session === undefined) return ''
   return `<script id="${SESSION_ELEMENT_ID}" type="application/json">${serializeSession(session)}</script>`
 }
 
@@ -26,13 +30,13 @@ export function sessionScript(session: TokenResponse | null): string {
  * Reads the session the server embedded and removes the block from the DOM, so from here on the token
  * lives only in the auth client's memory (never in the DOM, storage or the URL).
  */
-export function takeEmbeddedSession(doc: Document): TokenResponse | null {
+export function takeEmbeddedSession(doc: Document): TokenResponse | null | undefined {
   const element = doc.getElementById(SESSION_ELEMENT_ID)
-  if (!element) return null
+  if (!element) return undefined
   element.remove()
   try {
     return JSON.parse(element.textContent ?? 'null') as TokenResponse | null
   } catch {
-    return null
+    return undefined
   }
 }

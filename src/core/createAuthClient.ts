@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla'
 import { AuthError } from './AuthError'
 import { validToken, whenSettled } from './accessToken'
 import { createAuthRequest } from './authRequest'
-import { initialState, restoreFailed, signedOut, unrestored } from './authState'
+import { initialState, renewable, restoreFailed, signedOut } from './authState'
 import { createAuthFetch } from './createAuthFetch'
 import { createEmitter } from './createEmitter'
 import { type SessionWithLifetime, sessionOf } from './createSession'
@@ -31,6 +31,9 @@ import { listenForWakeUp } from './wakeUp'
 import { warnOnce } from './warnOnce'
 import { withRefreshLock } from './withLock'
 
+/** How long before its expiry a token is tried once more, however long the server asked to pause. */
+const LAST_ATTEMPT_BEFORE_EXPIRY = 1000
+
 /**
  * Creates the auth client: the session store, the silent refresh, the cross-tab sync and `client.fetch`.
  * Nothing starts until `start()` (so it is safe to create during render or on the server).
@@ -50,16 +53,16 @@ export function createAuthClient<User = RegisteredUser>(
   const store = createStore<AuthState<User>>()(() => initial)
   const get = store.getState
   /** `refreshing` and `refreshAt` follow the flight and the timer; written only when they change. */
-  const put = <K extends 'refreshing' | 'refreshAt'>(key: K, value: AuthState<User>[K]) => {
+  const follow = <K extends 'refreshing' | 'refreshAt'>(key: K, value: AuthState<User>[K]) => {
     if (get()[key] !== value) store.setState({ [key]: value } as Partial<AuthState<User>>)
   }
-  const flight = createSingleFlight<Session<User> | null>((busy) => put('refreshing', busy))
+  const flight = createSingleFlight<Session<User> | null>((busy) => follow('refreshing', busy))
   const { run, stale, drop, generation } = flight
-  const call = createAuthRequest(requestTimeout, now, flight, (event) => emit('request', event))
-  const { arm, retry } = createRenewalTimer(
+  const sendAuthRequest = createAuthRequest(requestTimeout, now, flight, (event) => emit('request', event))
+  const timer = createRenewalTimer(
     now,
-    () => background(),
-    (at) => put('refreshAt', at),
+    () => renewInBackground(),
+    (at) => follow('refreshAt', at),
   )
   const tabs: ReturnType<typeof createTabChannel<User>> = createTabChannel<User>(
     channel,
@@ -67,34 +70,41 @@ export function createAuthClient<User = RegisteredUser>(
     emit,
     () => transitions.shared(),
     (session, cause) => adoptShared(session, cause),
-    (reason) => (get().status === 'authenticated' || unrestored(get())) && signOut(reason),
-    () => get().status !== 'authenticated' && background(),
+    (reason) => renewable(get()) && signOut(reason),
+    () => get().status !== 'authenticated' && renewInBackground(),
   )
 
   let mounts = 0
   let started = false
   let destroyed = false
   let stopListening: Cancel = noop
-
   const currentSession = () => sessionOf(get())
-  const margin = () => config.margin(transitions.lifetime())
-  const isDue = (s: AuthState<User>) => s.expiresAt !== null && s.expiresAt - now() <= margin()
+  const margin = (): number => config.margin(transitions.lifetime())
+  /** When the renewal of a token expiring at `expiresAt` is due: the one place that computes it. */
+  const renewalTime = (expiresAt: number): number => expiresAt - margin()
+  const isDue = (s: AuthState<User>) => s.expiresAt !== null && now() >= renewalTime(s.expiresAt)
   const transitions = createTransitions(store, lifetime, {
     emit,
     now,
     drop,
-    arm,
+    arm: timer.arm,
     // While the client runs: `start()` arms the timer, the last stop disarms it.
-    renewalAt: (expiresAt, ms) => (mounts ? expiresAt - config.margin(ms) : null),
+    renewalAt: (expiresAt) => (mounts ? renewalTime(expiresAt) : null),
     writeHint,
     post: tabs.post,
   })
   const { adopt, signOut, fail, adoptShared } = transitions
-  const schedule = () => {
-    const session = currentSession()
-    arm(session && session.expiresAt - margin())
+  const renewInBackground = () => void refresh().catch(noop)
+
+  /**
+   * The next attempt after a passing failure: the backoff, or later when the server said when to come back
+   * (`Retry-After`), but still before the token expires, so a session is not lost to a long pause.
+   */
+  function retryLater(error: AuthError) {
+    if (!mounts) return
+    const lastAttempt = (get().expiresAt ?? Number.POSITIVE_INFINITY) - LAST_ATTEMPT_BEFORE_EXPIRY
+    timer.retry(Math.min((error.retryAfter ?? 0) * 1000, lastAttempt - now()))
   }
-  const background = () => void refresh().catch(noop)
 
   const refresh = (): Promise<Session<User> | null> => (destroyed ? Promise.resolve(null) : run(renew))
 
@@ -105,12 +115,16 @@ export function createAuthClient<User = RegisteredUser>(
       isDue,
       locked,
       askTabs: () => tabs.ask(false),
-      request: () => call('refresh', (signal) => transport.refresh({ signal }).then(makeSession)),
+      request: () => sendAuthRequest('refresh', (signal) => transport.refresh({ signal }).then(makeSession)),
       adopt: (session) => adopt(session, 'local', 'refresh'),
       signOut,
       fail,
-      retry: () => mounts && retry(),
-    })
+      retry: retryLater,
+    }).then((session) =>
+      // Dropped by a login (or a sign-in): its callers follow the flight that replaced it, so none of them
+      // gets the token that was being renewed.
+      stale(gen) ? (flight.pending() ?? session) : session,
+    )
 
   const locked = <T>(task: () => Promise<T>): Promise<T> =>
     channel === null ? task() : withRefreshLock(channel, requestTimeout, task)
@@ -126,11 +140,14 @@ export function createAuthClient<User = RegisteredUser>(
       stopListening = listenForWakeUp((online) => {
         const s = get()
         if (s.status === 'authenticated' ? isDue(s) || (online && s.error !== null) : restoreFailed(s))
-          background()
+          renewInBackground()
       })
       tabs.open()
-      if (get().error !== null) retry()
-      else schedule()
+      const s = get()
+      // Retried only while there is a session to keep or restore: an error left by a logout whose server
+      // call failed must not renew (and so bring back) the session the user ended.
+      if (s.error !== null && renewable(s)) timer.retry()
+      else timer.arm(s.expiresAt === null ? null : renewalTime(s.expiresAt))
     }
     if (!started) {
       started = true
@@ -153,14 +170,14 @@ export function createAuthClient<User = RegisteredUser>(
   }
 
   function stop() {
-    arm(null)
+    timer.arm(null)
     // Each cleanup is safe to run twice (the last unmount, then destroy()).
     stopListening()
     tabs.close()
   }
 
   async function login(credentials: RegisteredCredentials): Promise<Session<User>> {
-    // Sentences in development only (the guard in place, so bundlers drop them); production shows the code.
+    // The sentence is for development; production shows the code.
     if (destroyed)
       throw new AuthError(
         'network',
@@ -168,28 +185,48 @@ export function createAuthClient<User = RegisteredUser>(
           ? 'The auth client was destroyed.'
           : undefined,
       )
-    // A login supersedes whatever refresh is in flight (it may carry the previous user's cookie).
+    // A login supersedes whatever refresh is in flight (it may carry the previous user's cookie) and becomes
+    // the flight itself: a renewal asked for meanwhile gets the login's session.
+    const droppedRenewal = get().refreshing
     drop()
     const gen = generation()
+    const attempt = signInWith(credentials, gen)
+    void run(
+      () =>
+        attempt.catch(() => {
+          // The login failed: the renewal it dropped (or one now due) still runs, so silent renewal goes on.
+          if (stale(gen) || !renewable(get()) || !(droppedRenewal || isDue(get()))) return currentSession()
+          follow('refreshing', true)
+          return renew(gen)
+        }),
+      false,
+    ).catch(noop)
     try {
-      // Under the refresh lock: a renewal still in flight in any tab would otherwise land after the login
-      // and leave the previous user's refresh cookie behind the new user's session.
-      const session = await locked(() =>
-        call('login', (signal) => transport.login(credentials as Credentials, { signal }).then(makeSession)),
-      )
-      if (stale(gen))
-        throw new AuthError(
-          'session_expired',
-          typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
-            ? 'Signed out while the login was in flight.'
-            : undefined,
-        )
-      return signIn(session)
+      return await attempt
     } catch (thrown) {
+      // A login before the restore at start ever asked the server: there was no session to find.
+      if (get().status === 'loading' && !stale(gen) && !droppedRenewal) signOut('no-session')
       // The login call's own 401 means wrong credentials, never "refresh and retry".
-      if (get().status === 'loading' && !stale(gen)) signOut('no-session')
       throw toAuthError(thrown, 'login')
     }
+  }
+
+  async function signInWith(credentials: RegisteredCredentials, gen: number): Promise<Session<User>> {
+    // Under the refresh lock: a renewal still in flight in any tab would otherwise land after the login
+    // and leave the previous user's refresh cookie behind the new user's session.
+    const session = await locked(() =>
+      sendAuthRequest('login', (signal) =>
+        transport.login(credentials as Credentials, { signal }).then(makeSession),
+      ),
+    )
+    if (stale(gen))
+      throw new AuthError(
+        'session_expired',
+        typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+          ? 'Signed out while the login was in flight.'
+          : undefined,
+      )
+    return signIn(session)
   }
 
   function signIn(session: SessionWithLifetime<User>): Session<User> {
@@ -204,7 +241,7 @@ export function createAuthClient<User = RegisteredUser>(
     if (destroyed) return
     const gen = generation()
     try {
-      await call('logout', (signal) => transport.logout({ everywhere }, { signal }))
+      await sendAuthRequest('logout', (signal) => transport.logout({ everywhere }, { signal }))
     } catch (error) {
       // A 4xx means there was no server session left to end; only an unreachable server is worth reporting.
       if (!isRefusal(error as AuthError) && !stale(gen)) fail(error as AuthError)
@@ -213,7 +250,10 @@ export function createAuthClient<User = RegisteredUser>(
 
   async function getAccessToken({ minValidity }: GetAccessTokenOptions = {}): Promise<string | null> {
     if (started) await whenSettled(store)
-    return destroyed ? null : validToken(get, now, minValidity ?? margin(), refresh)
+    if (destroyed) return null
+    const token = await validToken(get, now, minValidity ?? margin(), refresh)
+    // Destroyed while the token was being renewed: no token leaves a destroyed client.
+    return destroyed ? null : token
   }
 
   function destroy() {
@@ -223,8 +263,9 @@ export function createAuthClient<User = RegisteredUser>(
     mounts = 0
     stop()
     tabs.end()
-    // Terminal: destroyed before the restore, it ends signed out (no reason), so pending calls settle, never hang.
-    if (get().status === 'loading') store.setState(signedOut(null))
+    // Pending calls wait for the state to settle: a client destroyed while loading ends signed out, with a
+    // reason of its own (not a sign-out: nothing is emitted or told to the other tabs).
+    if (get().status === 'loading') store.setState(signedOut('destroyed'))
   }
 
   return {

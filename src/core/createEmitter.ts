@@ -5,8 +5,7 @@ export interface Emitter<Events> {
 }
 
 /**
- * A subscription: the event type, its listener and (development) whether its throw was reported; a tuple,
- * so the bundle keeps no field names for it.
+ * A subscription: the event type, its listener and (development) whether its throw was reported.
  */
 type Entry<Events> = [type: keyof Events, listener: (event: never) => void, reported?: true]
 

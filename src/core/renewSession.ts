@@ -23,48 +23,49 @@ export interface Renewal<User> {
   adopt(session: SessionWithLifetime<User>): void
   signOut(reason: SignOutReason, error?: AuthError | null, tell?: boolean): void
   fail(error: AuthError, partial?: AuthState<User>): void
-  /** Arms the backoff retry (when the client runs). */
-  retry(): void
+  /** Arms the backoff retry after `error` (when the client runs). */
+  retry(error: AuthError): void
 }
 
 /**
  * One silent renewal, holding the lock. A refusal signs out (or, for the restore at start, means no
- * session); a passing failure keeps the session, sets `error` and retries with backoff (refresh rule 3).
+ * session); a passing failure (the server unreachable or overloaded) keeps the session, sets `error` and
+ * retries with backoff: an outage is not a sign-out.
  */
-export async function renewSession<User>(r: Renewal<User>): Promise<Session<User> | null> {
-  const meant = r.get().accessToken
-  const initialCall = r.get().status === 'loading'
-  const current = () => sessionOf(r.get())
+export async function renewSession<User>(renewal: Renewal<User>): Promise<Session<User> | null> {
+  const meant = renewal.get().accessToken
+  const initialCall = renewal.get().status === 'loading'
+  const current = () => sessionOf(renewal.get())
   // Dropped, or another tab renewed while this one waited: use its token, do not replay the cookie.
   const done = () => {
-    const s = r.get()
-    return r.stale() || (s.accessToken !== meant && s.accessToken !== null && !r.isDue(s))
+    const s = renewal.get()
+    return renewal.stale() || (s.accessToken !== meant && s.accessToken !== null && !renewal.isDue(s))
   }
   try {
-    return await r.locked(async () => {
+    return await renewal.locked(async () => {
       if (done()) return current()
       // The tab that renewed before shared its session before releasing the lock, but that message and the
       // lock grant travel separately and the grant can win (by a task, or seconds for a thawed tab).
-      await r.askTabs()
+      await renewal.askTabs()
       if (done()) return current()
-      const session = await r.request()
+      const session = await renewal.request()
       // Adopted and shared while still holding the lock, so the next tab to take it has the new token.
-      if (!r.stale()) r.adopt(session)
+      if (!renewal.stale()) renewal.adopt(session)
       return current()
     })
   } catch (thrown) {
     const error = toAuthError(thrown, 'refresh')
-    if (r.stale()) return current()
+    if (renewal.stale()) return current()
     if (isRefusal(error)) {
-      if (r.get().status === 'authenticated')
-        r.signOut(isRevocation(error) ? 'revoked' : 'expired', error, true)
+      if (renewal.get().status === 'authenticated')
+        renewal.signOut(isRevocation(error) ? 'revoked' : 'expired', error, true)
       // A refused *initial* refresh means there was no session to restore: not an error.
-      else if (initialCall || unrestored(r.get())) r.signOut('no-session')
+      else if (initialCall || unrestored(renewal.get())) renewal.signOut('no-session')
       return null
     }
     // Network, timeout, 5xx, 408, 429, malformed answer: keep the session and retry with backoff.
-    r.fail(error, initialCall ? signedOut<User>('network') : undefined)
-    r.retry()
+    renewal.fail(error, initialCall ? signedOut<User>('network') : undefined)
+    renewal.retry(error)
     throw error
   }
 }

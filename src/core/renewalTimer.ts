@@ -3,8 +3,11 @@ import { backoffDelay, type Cancel, noop, scheduleAt } from './timers'
 export interface RenewalTimer {
   /** Arms the timer at `at` (epoch ms), or disarms it with `null`, and starts the backoff over. */
   arm(at: number | null): void
-  /** Arms the next retry after a failure: 1 s doubling to 30 s with jitter, counted since the last `arm`. */
-  retry(): void
+  /**
+   * Arms the next retry after a failure: 1 s doubling to 30 s with jitter, counted since the last `arm`, and
+   * never sooner than `notBefore` ms (the server's `Retry-After`).
+   */
+  retry(notBefore?: number): void
 }
 
 /**
@@ -18,7 +21,7 @@ export function createRenewalTimer(
 ): RenewalTimer {
   let cancel: Cancel = noop
   let attempt = 0
-  const set = (at: number | null) => {
+  const setTimer = (at: number | null) => {
     cancel()
     cancel = at === null ? noop : scheduleAt(at, now, fire)
     onArmed(at)
@@ -26,10 +29,11 @@ export function createRenewalTimer(
   return {
     arm(at) {
       attempt = 0
-      set(at)
+      setTimer(at)
     },
-    retry() {
-      set(now() + backoffDelay(attempt))
+    retry(notBefore = 0) {
+      // A pause that is not a number (a custom transport's `retryAfter: NaN`) would fire the timer in a loop.
+      setTimer(now() + Math.max(backoffDelay(attempt), Number.isFinite(notBefore) ? notBefore : 0))
       attempt += 1
     },
   }

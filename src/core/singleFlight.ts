@@ -1,6 +1,11 @@
 export interface SingleFlight<T> {
-  /** The task in flight, or a new one started with the current generation. */
-  run(task: (generation: number) => Promise<T>): Promise<T>
+  /**
+   * The task in flight, or a new one started with the current generation; `busy: false` keeps it out of
+   * `onBusy` (a login shares the flight but is not a refresh).
+   */
+  run(task: (generation: number) => Promise<T>, busy?: boolean): Promise<T>
+  /** The task in flight, if any. */
+  pending(): Promise<T> | null
   /** Whether a task started with `generation` has been dropped since. */
   stale(generation: number): boolean
   /** Drops the task in flight (its result is stale) and starts a new generation. */
@@ -10,7 +15,7 @@ export interface SingleFlight<T> {
 
 /**
  * One task shared by every caller while it runs, and a generation counter: a result that arrives for an
- * older generation is thrown away (refresh rule 5). `onBusy` follows whether a current task is in flight, so
+ * older generation is thrown away, so an answer that arrives after a logout never brings the session back. `onBusy` follows whether a current task is in flight, so
  * the store's `refreshing` cannot drift from it: a dropped task is not current any more.
  */
 export function createSingleFlight<T>(onBusy: (busy: boolean) => void): SingleFlight<T> {
@@ -22,11 +27,11 @@ export function createSingleFlight<T>(onBusy: (busy: boolean) => void): SingleFl
     onBusy(false)
   }
   return {
-    run(task) {
+    run(task, busy = true) {
       if (current) return current
       const flight = task(generation)
       current = flight
-      onBusy(true)
+      onBusy(busy)
       const done = () => end(flight)
       flight.then(done, done)
       return flight
@@ -37,5 +42,6 @@ export function createSingleFlight<T>(onBusy: (busy: boolean) => void): SingleFl
       end(current)
     },
     generation: () => generation,
+    pending: () => current,
   }
 }

@@ -5,6 +5,7 @@ import type { Emitter } from './createEmitter'
 import { deepEqual, type SessionWithLifetime, sessionOf } from './createSession'
 import type { Outgoing, SharedSession } from './tabProtocol'
 import type { AuthEventMap, AuthState, Session, SignOutReason } from './types'
+import { warnOnce } from './warnOnce'
 
 export interface TransitionHooks<User> {
   emit: Emitter<AuthEventMap<User>>['emit']
@@ -13,20 +14,44 @@ export interface TransitionHooks<User> {
   drop(): void
   /** Arms the renewal timer (null disarms it). */
   arm(at: number | null): void
-  /** When the renewal of a token of `lifetime` expiring at `expiresAt` is due; null while not running. */
-  renewalAt(expiresAt: number, lifetime: number): number | null
+  /** When the renewal of a token expiring at `expiresAt` is due; null while the client does not run. */
+  renewalAt(expiresAt: number): number | null
   writeHint(hasSession: boolean): void
   post(message: Outgoing<User>): void
 }
 
 /**
- * The named transitions: every store write but `refreshing` and `refreshAt` (which follow the flight and
- * the timer) goes through `adopt`, `signOut` or `fail`, and each emits the events its change means.
+ * A session as it travels to the other tabs. Messages between tabs are copied with the structured-clone
+ * algorithm, which throws on a `user` holding functions (methods as own properties, bound callbacks): such a
+ * user travels as its plain-JSON copy, so the sign-in itself never fails because of it.
+ */
+function transferable<User>(session: SharedSession<User>): SharedSession<User> {
+  try {
+    structuredClone(session.user)
+    return session
+  } catch {
+    if (
+      typeof process !== 'undefined' &&
+      process.env.NODE_ENV !== 'production' &&
+      typeof structuredClone === 'function'
+    ) {
+      warnOnce(
+        'The user object cannot be copied to other tabs (it holds functions); they receive its plain-JSON copy. Return plain data from getUser to keep them alike.',
+      )
+    }
+    return { ...session, user: JSON.parse(JSON.stringify(session.user)) }
+  }
+}
+
+/**
+ * The named transitions of the session: `adopt`, `signOut` and `fail`, each emitting the events its change
+ * means. The client writes only `refreshing` and `refreshAt` (which follow the flight and the timer) and, once,
+ * the state of a client destroyed while loading (`reason: 'destroyed'`) outside them.
  */
 export function createTransitions<User>(
   store: StoreApi<AuthState<User>>,
   lifetime: number,
-  h: TransitionHooks<User>,
+  hooks: TransitionHooks<User>,
 ) {
   const get = store.getState
   const set = store.setState
@@ -50,7 +75,7 @@ export function createTransitions<User>(
     }
     const { lifetime: ms, ...fields } = session
     lifetime = ms
-    const refreshAt = h.renewalAt(session.expiresAt, ms)
+    const refreshAt = hooks.renewalAt(session.expiresAt)
     set({
       ...fields,
       status: 'authenticated',
@@ -60,39 +85,38 @@ export function createTransitions<User>(
       error: null,
       reason: null,
     })
-    h.writeHint(true)
-    h.arm(refreshAt)
+    hooks.writeHint(true)
+    hooks.arm(refreshAt)
     const current = sessionOf(get()) as Session<User>
     const local = from === 'local'
-    if (local && cause === 'signin') h.emit('signin', { session: current, source: 'this-tab' })
-    else if (signedIn) h.emit('refresh', { session: current, source: local ? 'this-tab' : 'other-tab' })
+    if (local && cause === 'signin') hooks.emit('signin', { session: current, source: 'this-tab' })
+    else if (signedIn) hooks.emit('refresh', { session: current, source: local ? 'this-tab' : 'other-tab' })
     else {
       const source = cause === 'refresh' && unrestored(previous) ? 'restore' : 'other-tab'
-      h.emit('signin', { session: current, source })
+      hooks.emit('signin', { session: current, source })
     }
     // A session this tab got from the server is shared with the other tabs (with its lifetime, so they
     // schedule the same renewal).
-    if (local) h.post({ type: 'session', cause, session })
+    if (local) hooks.post({ type: 'session', cause, session: transferable(session) })
   }
 
   /** Signed out: whatever is in flight is dropped, and (`tell`) the other tabs follow. */
   function signOut(reason: SignOutReason, error: AuthError | null = null, tell = false) {
-    const s = get()
-    // A first visit finding no session, or a loading client, was never signed in: not a sign-out.
-    const was = s.status === 'authenticated' || (s.status !== 'loading' && s.reason === 'network')
-    h.drop()
+    // Only a client that held a session signs out: a first visit finding none, or a failed restore, never did.
+    const wasSignedIn = get().status === 'authenticated'
+    hooks.drop()
     set(signedOut(reason, error))
-    h.arm(null)
-    h.writeHint(false)
-    if (tell) h.post(reason === 'idle' ? { type: 'logout', reason } : { type: 'logout' })
-    if (was && reason !== 'no-session') h.emit('signout', { reason, error })
-    if (error) h.emit('error', { error })
+    hooks.arm(null)
+    hooks.writeHint(false)
+    if (tell) hooks.post(reason === 'idle' ? { type: 'logout', reason } : { type: 'logout' })
+    if (wasSignedIn) hooks.emit('signout', { reason, error })
+    if (error) hooks.emit('error', { error })
   }
 
   /** A passing failure: the session (if any) is kept and `error` says why; `partial` is a failed restore. */
   function fail(error: AuthError, partial?: AuthState<User>) {
     set({ ...partial, error })
-    h.emit('error', { error })
+    hooks.emit('error', { error })
   }
 
   /** A session from another tab, adopted only when it continues or replaces this tab's one. */
@@ -100,15 +124,15 @@ export function createTransitions<User>(
     const s = get()
     const sameUser = s.status === 'authenticated' && subjectOf(s) === subjectOf(session)
     // A renewal only continues a session this tab holds or is still restoring; one that reaches a tab signed
-    // out, or holding another user, raced a logout or a sign-in elsewhere (refresh rule 5). Never go back.
-    if (session.expiresAt <= h.now() || (cause === 'refresh' && !sameUser && !unrestored(s))) return
+    // out, or holding another user, raced a logout or a sign-in elsewhere, and must not bring a session back.
+    if (session.expiresAt <= hooks.now() || (cause === 'refresh' && !sameUser && !unrestored(s))) return
     if (!sameUser || (s.expiresAt as number) < session.expiresAt) adopt(session, 'tab', cause)
   }
 
   /** This tab's session as another tab receives it: with its lifetime, so that tab schedules the same renewal. */
   function shared(): SharedSession<User> | null {
     const session = sessionOf(get())
-    return session && session.expiresAt > h.now() ? { ...session, lifetime } : null
+    return session && session.expiresAt > hooks.now() ? transferable({ ...session, lifetime }) : null
   }
 
   return { adopt, signOut, fail, adoptShared, shared, lifetime: () => lifetime }

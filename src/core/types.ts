@@ -32,8 +32,20 @@ export type RegisteredCredentials = Register extends { credentials: infer Given 
 
 export type AuthStatus = 'loading' | 'authenticated' | 'unauthenticated'
 
-/** Why the user is signed out. `null` while signed in or loading. */
-export type SignOutReason = 'logout' | 'expired' | 'revoked' | 'other-tab' | 'no-session' | 'network' | 'idle'
+/**
+ * Why the user is signed out. `null` while signed in or loading. `'network'`: the session could not be
+ * checked at start (server unreachable) and is retried in the background; `'destroyed'`: the client was
+ * destroyed before its session was restored.
+ */
+export type SignOutReason =
+  | 'logout'
+  | 'expired'
+  | 'revoked'
+  | 'other-tab'
+  | 'no-session'
+  | 'network'
+  | 'idle'
+  | 'destroyed'
 
 export interface AuthState<User = RegisteredUser> {
   status: AuthStatus
@@ -124,7 +136,13 @@ export interface AuthClientOptions<User = RegisteredUser> {
   fetch?: typeof fetch
   /** The clock, in epoch ms, for tests. @default Date.now */
   now?: () => number
-  /** A token response obtained elsewhere (SSR hand-off): the client starts authenticated. */
+  /**
+   * What the server found when it rendered the page (SSR hand-off). A token response: the client starts
+   * authenticated. `null`: the server checked and there is no session, so the client starts signed out
+   * (`reason: 'no-session'`) and makes no refresh call. Left out (`undefined`): unknown, the client restores
+   * the session itself at `start()`.
+   * @default undefined
+   */
   initialSession?: TokenResponse | null
   /** Auth calls are aborted after this many ms. @default 10_000 */
   requestTimeout?: number
@@ -163,11 +181,11 @@ export interface LogoutOptions {
   reason?: 'logout' | 'idle'
 }
 
-/** What each event of `client.on` carries (SPEC §9). */
+/** What each event of `client.on` carries. */
 export interface AuthEventMap<User = RegisteredUser> {
   /** A transition into a signed-in session: login/`setSession`, restored at start, or adopted from a tab. */
   signin: { session: Session<User>; source: 'this-tab' | 'other-tab' | 'restore' }
-  /** A transition from signed in to signed out (never a first visit that finds no session). */
+  /** A transition from signed in to signed out (never for a client that was not signed in). */
   signout: { reason: SignOutReason; error: AuthError | null }
   /** A renewed token adopted while signed in as the same user. */
   refresh: { session: Session<User>; source: 'this-tab' | 'other-tab' }

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react'
+import { restoreFailed } from '../core/authState'
 import { sessionOf } from '../core/createSession'
 import type { AuthState, RegisteredUser, Session } from '../core/types'
 import { useAuthSelector } from './context'
@@ -29,20 +30,29 @@ export interface RequireAuthProps<User = RegisteredUser> {
    * @default null
    */
   loading?: ReactNode
+  /**
+   * Shown while the session could not be checked because the auth server was unreachable at start (`reason:
+   * 'network'`): an outage is not a sign-out, so `fallback` (a redirect to the sign-in page) is not shown
+   * then. Retries go on in the background; a later success renders the children.
+   * @default the `loading` element
+   */
+  unavailable?: ReactNode
 }
 
-type View = 'loading' | 'fallback' | 'forbidden' | 'children'
+type View = 'loading' | 'unavailable' | 'fallback' | 'forbidden' | 'children'
 
-function viewOf<User>(state: AuthState<User>, allow: RequireAuthProps<User>['allow']): View {
+function viewOf<User>(state: AuthState<User>, props: RequireAuthProps<User>): View {
   if (state.status === 'loading') return 'loading'
+  if (restoreFailed(state)) return props.unavailable === undefined ? 'loading' : 'unavailable'
   const session = sessionOf(state)
   if (session === null) return 'fallback'
-  return !allow || allow(session) ? 'children' : 'forbidden'
+  return !props.allow || props.allow(session) ? 'children' : 'forbidden'
 }
 
 /**
  * Renders its children only for a signed-in user that `allow` accepts; `fallback` when signed out,
- * `forbidden` when `allow` says no, `loading` while the session is being restored. No router needed.
+ * `forbidden` when `allow` says no, `loading` while the session is being restored, `unavailable` (default
+ * `loading`) while it could not be checked because the server was unreachable. No router needed.
  *
  * @example
  * <RequireAuth fallback={<Navigate to="/login" />} allow={({ user }) => user.admin} forbidden={<p>Admins only</p>}>
@@ -50,9 +60,8 @@ function viewOf<User>(state: AuthState<User>, allow: RequireAuthProps<User>['all
  * </RequireAuth>
  */
 export function RequireAuth<User = RegisteredUser>(props: RequireAuthProps<User>): ReactNode {
-  const { allow } = props
   // The decision, not the state, is selected: a token renewal re-renders nothing unless it changes.
-  const view = useAuthSelector('<RequireAuth>', (state) => viewOf(state as AuthState<User>, allow))
+  const view = useAuthSelector('<RequireAuth>', (state) => viewOf(state as AuthState<User>, props))
   // Each view is named after the prop it renders; one left out renders nothing.
   return props[view] ?? null
 }

@@ -287,8 +287,8 @@ describe('destroy()', () => {
     client.start()
     await flush(1_000)
     expect(server.requests).toHaveLength(0)
-    // Destroyed before any restore: settled signed out (SPEC §3 State), never left loading.
-    expect(client.getState()).toMatchObject({ status: 'unauthenticated', reason: null })
+    // Destroyed before any restore: settled signed out with a reason of its own, never left loading.
+    expect(client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'destroyed' })
     expect(warn.mock.calls.filter(([m]) => String(m).includes('destroyed client'))).toHaveLength(1)
     stop()
   })

@@ -167,7 +167,8 @@ describe('failures during a refresh (RELIABILITY 5)', () => {
     client.start()
     await flush()
     const token = client.getState().accessToken
-    server.fail(fault)
+    // Without a Retry-After (the test server's 429 sends one by default, tested below): the backoff alone.
+    server.fail(fault, 1, { retryAfter: null })
     await flush(48_000) // the refresh point
     if (fault === 'hang') await flush(5_000) // a hang ends at requestTimeout
     expect(client.getState()).toMatchObject({ status: 'authenticated', accessToken: token })

@@ -205,6 +205,57 @@ describe('start and loading gate', () => {
   })
 })
 
+describe('a logout whose server call failed', () => {
+  it('stays a logout when the provider is unmounted and mounted again: no late sign-in', async () => {
+    const server = createTestAuthServer({ accessTtl: 60 })
+    server.signIn()
+    const client = makeClient<User>({ transport: server.transport })
+    const signins: string[] = []
+    client.on('signin', ({ source }) => signins.push(source))
+    const first = renderStrict(
+      <AuthProvider client={client}>
+        <Name />
+      </AuthProvider>,
+    )
+    await advance()
+    expect(paragraphs()).toEqual(['Signed in as Ada Lovelace'])
+    server.fail('network')
+    await act(() => client.logout())
+    expect(client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'logout' })
+    expect(client.getState().error?.code).toBe('network')
+    first.unmount()
+    renderStrict(
+      <AuthProvider client={client}>
+        <Name />
+      </AuthProvider>,
+    )
+    await advance(120_000)
+    expect(paragraphs()).toEqual(['Signed out'])
+    expect(client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'logout' })
+    expect(signins).toEqual(['restore'])
+  })
+
+  it('with initialSession null (the server found no session) renders signed out and makes no refresh', async () => {
+    const server = createTestAuthServer({ accessTtl: 60 })
+    server.signIn()
+    const seen: string[] = []
+    renderStrict(
+      <AuthProvider<User>
+        transport={server.transport}
+        crossTab={false}
+        initialSession={null}
+        fallback={<p>Loading</p>}
+      >
+        <Status seen={seen} />
+      </AuthProvider>,
+    )
+    expect(seen[0]).toBe('unauthenticated')
+    await advance(1_000)
+    expect(server.stats.refreshes).toBe(0)
+    expect(paragraphs()).toEqual(['status: unauthenticated'])
+  })
+})
+
 describe('cleanup', () => {
   it('mounting and unmounting 100 times leaves no timer, listener or channel behind', async () => {
     const server = createTestAuthServer({ accessTtl: 60 })

@@ -1,7 +1,7 @@
 import { act, screen } from '@testing-library/react'
 import { AuthProvider, RequireAuth, type Session } from 'react-jwt-session'
 import { createTestAuthServer } from 'react-jwt-session/testing'
-import { expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { advance, makeClient, paragraphs, renderStrict, setupReactTests } from './harness'
 
 setupReactTests()
@@ -85,4 +85,42 @@ it('renders nothing by default while loading, signed out or forbidden', async ()
   await advance()
   expect(client.getState().status).toBe('authenticated')
   expect(container.innerHTML).toBe('')
+})
+
+describe('an auth server unreachable at start is not a sign-out', () => {
+  function renderGuard(unavailable?: string) {
+    const server = createTestAuthServer({ accessTtl: 60, users, latency: 100 })
+    server.signIn('ada')
+    server.fail('network')
+    const client = makeClient<User>({ transport: server.transport })
+    renderStrict(
+      <AuthProvider client={client}>
+        <RequireAuth<User>
+          loading={<p>Checking session…</p>}
+          fallback={<p>Please sign in</p>}
+          {...(unavailable === undefined ? {} : { unavailable: <p>{unavailable}</p> })}
+        >
+          <p>Admin area</p>
+        </RequireAuth>
+      </AuthProvider>,
+    )
+    return client
+  }
+
+  it('renders `unavailable`, never the fallback, then the children once a retry succeeds', async () => {
+    const client = renderGuard('Cannot reach the server, retrying…')
+    await advance(100)
+    expect(client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'network' })
+    expect(paragraphs()).toEqual(['Cannot reach the server, retrying…'])
+    await advance(1_300) // the first retry: 1 s ± 20 %, then the answer's latency
+    await advance(100)
+    expect(client.getState().status).toBe('authenticated')
+    expect(paragraphs()).toEqual(['Admin area'])
+  })
+
+  it('renders the loading element when `unavailable` is not given', async () => {
+    renderGuard()
+    await advance(100)
+    expect(paragraphs()).toEqual(['Checking session…'])
+  })
 })
