@@ -277,6 +277,15 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
   }
 
   async function login(request: Request): Promise<Response> {
+    // A redirect preset has no password grant: say so to the developer who posted a form to it.
+    if (typeof upstream.authorize === 'function') {
+      const failed = failure(
+        405,
+        'method_not_allowed',
+        `This upstream signs in by redirect: send the browser to GET ${basePath}/login?returnTo=/path.`,
+      )
+      return answerFailure('login', failed, request, { Allow: 'GET' })
+    }
     const read = await readJsonBody(request)
     if (!read.ok) {
       const failed =

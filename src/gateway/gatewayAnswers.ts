@@ -1,5 +1,5 @@
 import type { AuthError } from '../core/AuthError'
-import { toAuthError } from '../core/httpTransport'
+import { toAuthError } from '../core/httpCodec'
 
 /** The gateway's error codes, as its answers' `error` field. */
 export type GatewayErrorCode =

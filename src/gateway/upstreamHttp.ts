@@ -1,13 +1,19 @@
 import { AuthError, type AuthErrorCode, isAuthError } from '../core/AuthError'
-import { type AuthCall, errorForStatus, isRefusal, parseRetryAfter } from '../core/httpTransport'
+import {
+  type AuthCall,
+  errorForStatus,
+  isRefusal,
+  MAX_RETRY_AFTER,
+  parseJson,
+  parseRetryAfter,
+} from '../core/httpCodec'
+import { readBounded } from './readBounded'
 import type { UpstreamContext, UpstreamTokens } from './types'
 
 // Server code: its messages stay in production builds (they go to the app's logs, never to the browser).
 
 /** A token answer is a few KB; a body past this is not one (a runaway page, a hostile server). */
 const MAX_BODY_BYTES = 1 << 20
-/** Seconds: the longest wait an upstream's `Retry-After` is taken for. */
-const MAX_RETRY_AFTER = 86_400
 
 /** How a preset reads a refused (4xx) answer: which error it is, and the upstream's own error code. */
 export interface Refusal {
@@ -43,40 +49,6 @@ export const joinUrl = (base: string, path: string) =>
 export const errorCode = (value: unknown): string | undefined =>
   typeof value === 'string' && /^[\w.:-]{1,64}$/.test(value) && !/^eyJ/.test(value) ? value : undefined
 
-async function readBounded(response: Response): Promise<string> {
-  const declared = Number(response.headers.get('Content-Length'))
-  if (declared > MAX_BODY_BYTES) throw new RangeError('body too large')
-  if (!response.body) return ''
-  const reader = response.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {})
-      throw new RangeError('body too large')
-    }
-    chunks.push(value)
-  }
-  const bytes = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return new TextDecoder().decode(bytes)
-}
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * Calls the upstream once (`POST` unless told, through `ctx.fetch` with `ctx.signal`) and answers its parsed JSON body, `null`
  * for an empty one. Every failure is an `AuthError` whose message names the upstream, the call and the status,
@@ -105,7 +77,7 @@ export async function callUpstream(ctx: UpstreamContext, request: UpstreamReques
       signal: ctx.signal,
       ...(body === undefined ? {} : { body }),
     })
-    text = await readBounded(response)
+    text = await readBounded(response, MAX_BODY_BYTES)
   } catch (cause) {
     if (ctx.signal.aborted) {
       throw new AuthError('timeout', `The ${upstream} upstream did not answer the ${call} call in time.`)

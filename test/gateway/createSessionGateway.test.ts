@@ -479,4 +479,21 @@ describe('createSessionGateway', () => {
     }
     expect(contexts[1]?.session?.idToken).toBe('id-token-1')
   })
+  it('a redirect preset answers a posted sign-in form with 405 and says how to sign in, without calling upstream', async () => {
+    const { adapter, stats } = createFakeUpstream()
+    const gateway = createSessionGateway({
+      upstream: { ...adapter, authorize: () => Promise.reject(new Error('not called in this test')) },
+      secret: SECRET,
+    })
+    const response = await gateway.handle(
+      post('/auth/login', { body: { username: 'ada', password: 'secret' } }),
+    )
+    expect(response.status).toBe(405)
+    expect(response.headers.get('Allow')).toBe('GET')
+    expect(await response.json()).toMatchObject({
+      error: 'method_not_allowed',
+      message: expect.stringContaining('GET /auth/login?returnTo='),
+    })
+    expect(stats.logins).toBe(0)
+  })
 })

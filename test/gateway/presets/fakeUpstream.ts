@@ -1,5 +1,6 @@
 import { type AuthError, isAuthError } from 'react-jwt-session/core'
 import type { UpstreamContext } from 'react-jwt-session/gateway'
+import { createTestToken } from 'react-jwt-session/testing'
 import { expect } from 'vitest'
 
 /** One request as the upstream received it. */
@@ -91,7 +92,7 @@ export async function expectTroubleMatrix(
   call: (ctx: UpstreamContext) => Promise<unknown>,
   secrets: string[],
 ): Promise<void> {
-  const planted = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwbGFudGVkIn0.planted-signature'
+  const planted = createTestToken({ sub: 'planted' })
   const cases: Array<[string, Answer, Partial<AuthError>]> = [
     ['500 JSON', json(500, { detail: planted }), { code: 'server', status: 500 }],
     [

@@ -12,10 +12,11 @@ import { nhost } from 'react-jwt-session/gateway/nhost'
 import { oauth2 } from 'react-jwt-session/gateway/oauth2'
 import { simplejwt } from 'react-jwt-session/gateway/simplejwt'
 import { supabase } from 'react-jwt-session/gateway/supabase'
+import { createTestToken } from 'react-jwt-session/testing'
 import { describe, expect, it } from 'vitest'
 import { fakeUpstream } from './fakeUpstream'
 
-const PLANTED = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJmdXp6In0.fuzz-planted'
+const PLANTED = createTestToken({ sub: 'fuzz' })
 const CODES = new Set([
   'invalid_credentials',
   'session_expired',
