@@ -1,5 +1,5 @@
 /**
- * The CSRF check (SPEC §14): a `POST` is accepted only with an `Origin` header equal to the app's origin or one
+ * The CSRF check: a `POST` is accepted only with an `Origin` header equal to the app's origin or one
  * of the allowed ones. Browsers send `Origin` on every cross-site `POST` and on same-origin `fetch` `POST`s, so a
  * missing one is refused too: a form or a script on another site cannot act with the user's cookie.
  */

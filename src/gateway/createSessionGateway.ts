@@ -57,7 +57,7 @@ class Failed extends Error {
 }
 
 /**
- * The session gateway (SPEC §14): the token-mediating backend of the IETF "OAuth 2.0 for Browser-Based
+ * The session gateway: the token-mediating backend of the IETF "OAuth 2.0 for Browser-Based
  * Applications" draft, as one Fetch-API handler on the app's own origin. It signs in and renews against the
  * upstream, keeps the upstream's refresh token sealed in a first-party HttpOnly cookie, and answers the browser
  * in the client's default shape.

@@ -5,7 +5,7 @@ import type { GatewaySession } from './tokenAnswer'
 import type { SealedExtras, UpstreamAdapter, UpstreamContext, UpstreamTokens } from './types'
 
 /**
- * What `createSessionGateway` hands to the redirect routes (`GET {basePath}/login` and `/callback`, SPEC §15):
+ * What `createSessionGateway` hands to the redirect routes (`GET {basePath}/login` and `/callback`):
  * its sealing, its cookie and its way of turning upstream tokens into a session. Internal to the package.
  */
 export interface GatewayKit {

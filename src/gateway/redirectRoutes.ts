@@ -6,7 +6,7 @@ import { parseCookies, serializeCookie } from './sessionCookie'
 
 /**
  * `GET {basePath}/login` and `GET {basePath}/callback`: sign-in by redirect for presets with `authorize` and
- * `callback` (SPEC §15, the `oidc` preset).
+ * `callback` (the `oidc` preset).
  *
  * - `/login?returnTo=/path` asks the preset for the provider's URL and what to keep until the browser comes
  *   back (PKCE verifier, `state`, `nonce`), seals that with `returnTo` into a transaction cookie

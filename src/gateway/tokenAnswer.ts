@@ -13,7 +13,7 @@ export interface TokenAnswer {
   opaque: boolean
 }
 
-/** The page-safe session: the client's default token answer (SPEC §3, §14). Never a refresh token. */
+/** The page-safe session: the client's default token answer. Never a refresh token. */
 export interface GatewaySession {
   access_token: string
   expires_in: number
@@ -44,7 +44,7 @@ export function claimsOf(token: string): JwtPayload | null {
 const MAX_USER_BYTES = 16 * 1024
 
 /**
- * Checks the upstream's access token and works out its expiry (SPEC §14, the client's rule 1 on the gateway's
+ * Checks the upstream's access token and works out its expiry (the client's expiry rule on the gateway's
  * clock): the upstream's `expiresIn`, else the JWT's `exp - iat`, else `exp - now`. A token with no usable
  * expiry, an expired one, and an opaque token without `expiresIn` are `AuthError('bad_response')`.
  */

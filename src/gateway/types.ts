@@ -41,7 +41,7 @@ export interface SealedExtras {
   user?: unknown
 }
 
-/** A redirect preset's (§15) start of a sign-in: where to send the browser, and what to keep until it returns. */
+/** A redirect preset's start of a sign-in: where to send the browser, and what to keep until it returns. */
 export interface AuthorizeResult {
   /** The provider's authorization URL (the gateway answers 303 to it). */
   url: string | URL
@@ -66,10 +66,11 @@ export interface UpstreamAdapter {
     refreshToken: string,
     options: { everywhere: boolean },
     ctx: UpstreamContext,
+    // biome-ignore lint/suspicious/noConfusingVoidType: an adapter's `async logout() {}` resolves void, which `undefined` would refuse.
   ): Promise<void | { logoutUrl?: string | undefined }>
-  /** Redirect presets (§15): `GET {basePath}/login` starts here. */
+  /** Redirect presets (sign-in at the provider): `GET {basePath}/login` starts here. */
   authorize?(ctx: UpstreamContext & { returnTo: string }): Promise<AuthorizeResult>
-  /** Redirect presets (§15): `GET {basePath}/callback`, with the transaction `authorize` kept. */
+  /** Redirect presets: `GET {basePath}/callback`, with the transaction `authorize` kept. */
   callback?(
     request: Request,
     ctx: UpstreamContext & { transaction: Record<string, string> },

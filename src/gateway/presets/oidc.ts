@@ -4,7 +4,7 @@ import type { UpstreamAdapter, UpstreamContext, UpstreamTokens } from '../types'
 
 /**
  * Sign-in with any OpenID Provider (Keycloak, Auth0, Okta, Entra ID, Google…) by redirect, through the
- * session gateway (SPEC §15). Every protocol step is `oauth4webapi`'s: discovery (OpenID Connect Discovery
+ * session gateway. Every protocol step is `oauth4webapi`'s: discovery (OpenID Connect Discovery
  * 1.0), the authorization request with PKCE S256, `state` and `nonce`, the authorization response check, the
  * code exchange, the ID token's validation (issuer, audience, nonce, expiry, and its signature against the
  * provider's JWKS), the refresh grant and RFC 7009 revocation. docs/oidc.md compares the providers.
