@@ -31,22 +31,26 @@ import {
 const ttl = 3 // s
 const lifetime = ttl * 1000
 const alice = ['alice', 'alice-password'] as const
-const crossTabSource = /src[\\/]core[\\/]crossTab\.ts$/
-
 /** Replaces `from` by `to` in `source`, failing the build when `from` is not there (the source moved on). */
 function replaceOnce(source: string, from: string, to: string): string {
-  if (!source.includes(from)) throw new Error(`release build: \`${from}\` not found in src/core/crossTab.ts`)
+  if (!source.includes(from))
+    throw new Error(`release build: \`${from}\` not found in the source it rewrites`)
   return source.replace(from, to)
 }
 
-/** An esbuild plugin that rewrites src/core/crossTab.ts for one build of the package. */
-const rewriteCrossTab = (rewrite: (source: string) => string): Plugin => ({
-  name: 'rewrite-cross-tab',
+/** How one build of the package differs from this one: a rewrite for each `src/core` module it changes. */
+type Release = Partial<Record<'tabProtocol' | 'crossTab' | 'withLock', (source: string) => string>>
+
+/** An esbuild plugin that rewrites the named `src/core` modules for one build of the package. */
+const rewriteRelease = (release: Release): Plugin => ({
+  name: 'rewrite-release',
   setup(build) {
-    build.onLoad({ filter: crossTabSource }, async (args) => ({
-      contents: rewrite(await readFile(args.path, 'utf8')),
-      loader: 'ts',
-    }))
+    for (const [module, rewrite] of Object.entries(release)) {
+      build.onLoad({ filter: new RegExp(`src[\\\\/]core[\\\\/]${module}\\.ts$`) }, async (args) => ({
+        contents: rewrite(await readFile(args.path, 'utf8')),
+        loader: 'ts',
+      }))
+    }
   },
 })
 
@@ -54,8 +58,11 @@ const rewriteCrossTab = (rewrite: (source: string) => string): Plugin => ({
  * The next release's wire format: protocol version 2, and its session messages carry the token as `token`.
  * It shadows `BroadcastChannel` inside its own crossTab module only, so the rest of the package is untouched.
  */
-const nextRelease = (source: string) =>
-  `${nextWire}\n${replaceOnce(source, 'export const TAB_PROTOCOL = 1', 'export const TAB_PROTOCOL = 2')}`
+const nextRelease: Release = {
+  tabProtocol: (source) =>
+    replaceOnce(source, 'export const TAB_PROTOCOL = 1', 'export const TAB_PROTOCOL = 2'),
+  crossTab: (source) => `${nextWire}\n${source}`,
+}
 const nextWire = `
 const PageChannel = globalThis.BroadcastChannel
 const renameOut = (data) => {
@@ -76,14 +83,19 @@ const BroadcastChannel = typeof PageChannel === 'function'
 `
 
 /** This release with the version check removed: every message is treated as one it knows. */
-const withoutVersionCheck = (source: string) => replaceOnce(source, 'v === TAB_PROTOCOL', 'true')
+const withoutVersionCheck: Release = {
+  tabProtocol: (source) => replaceOnce(source, 'v === TAB_PROTOCOL', 'true'),
+}
 
 /** The next release, had it renamed the refresh lock. */
-const nextWithOwnLock = (source: string) => replaceOnce(nextRelease(source), ':refresh`', ':refresh:v2`')
+const nextWithOwnLock: Release = {
+  ...nextRelease,
+  withLock: (source) => replaceOnce(source, ':refresh`', ':refresh:v2`'),
+}
 
 let browser: Browser
 /** The builds a scenario can load, each made (once) by the first scenario that needs it. */
-const makers: Record<string, (source: string) => string> = {
+const makers: Record<string, Release> = {
   next: nextRelease,
   unguarded: withoutVersionCheck,
   nextOwnLock: nextWithOwnLock,
@@ -92,7 +104,7 @@ const made = new Map<string, Promise<string>>()
 const buildOf = (name: string) => {
   const maker = makers[name]
   if (!maker) throw new Error(`no build named ${name}`)
-  if (!made.has(name)) made.set(name, bundleClient([rewriteCrossTab(maker)]))
+  if (!made.has(name)) made.set(name, bundleClient([rewriteRelease(maker)]))
   return made.get(name)!
 }
 let harness: Harness
