@@ -102,7 +102,7 @@ export function createAuthClient<User = RegisteredUser>(
    */
   function retryLater(error: AuthError) {
     if (!mounts) return
-    const lastAttempt = (get().expiresAt ?? Number.POSITIVE_INFINITY) - LAST_ATTEMPT_BEFORE_EXPIRY
+    const lastAttempt = (get().expiresAt ?? Infinity) - LAST_ATTEMPT_BEFORE_EXPIRY
     timer.retry(Math.min((error.retryAfter ?? 0) * 1000, lastAttempt - now()))
   }
 
