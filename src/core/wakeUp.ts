@@ -13,7 +13,7 @@ export function listenForWakeUp(onWake: (online: boolean) => void): Cancel {
     [window, 'focus', wake],
     [window, 'pageshow', wake],
     [window, 'online', () => onWake(true)],
-    [document, 'visibilitychange', () => document.visibilityState === 'visible' && wake()],
+    [document, 'visibilitychange', () => !document.hidden && wake()],
   ]
   for (const [target, type, listener] of listeners) target.addEventListener(type, listener)
   return () => {
