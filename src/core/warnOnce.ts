@@ -1,8 +1,7 @@
 const warned = new Set<string>()
 
 const isProduction = () =>
-  typeof process === 'object' &&
-  (process as { env?: { NODE_ENV?: string } }).env?.NODE_ENV === 'production'
+  typeof process === 'object' && (process as { env?: { NODE_ENV?: string } }).env?.NODE_ENV === 'production'
 
 /**
  * A development-only console warning, prefixed and shown once. Callers never pass a token.
