@@ -7,19 +7,20 @@ import { minGzip } from '../scripts/bundleSize.mjs'
 // (core/tokenShape.ts, shared with the error scrubber), so no third-party code is in it; jwt-decode is only
 // used for its `JwtPayload` type. (The benchmark reports every entry against SPEC §8.)
 //
-// The budget asks for 5 KB; the entry measures about 8.0 KB. Measured cuts show 5 KB cannot be met without
+// The budget asks for 5 KB; the entry measures about 8.4 KB. Measured cuts show 5 KB cannot be met without
 // dropping required behaviour (with every optional part stubbed out the old entry was still 5.8 KB). The
-// ceiling was 7,424 B at 7,292 B measured; the release that added the event API (about +580 B), AuthError's
-// retryAfter/details/isAuthError and the cross-tab protocol version (+246 B), safeReturnTo (+111 B), useLogout
-// and useAuthEvent (+112 B) raised it to the measured 8,212 B plus 0.5 % headroom; accepting opaque access
-// tokens marked by the gateway (refresh rule 4) and the user-switch check without claims (+56 B) to the measured
-// 8,268 B plus 0.5 %. The engine's split into
-// units is paid for by the cuts made in the same release (production builds carry error codes, not
-// sentences). This test is a ratchet: the entry may not grow past CEILING; lower it whenever the entry shrinks.
+// ceiling is SPEC §8's 8,250 B, and it may only go down. The release that added the event API, AuthError's
+// retryAfter/details/isAuthError, the cross-tab protocol version, safeReturnTo, useLogout and useAuthEvent
+// measured 8,212 B; opaque access tokens marked by the gateway and the user-switch check without claims made
+// it 8,268 B; the client's lifecycle fixes (a login that becomes the flight it supersedes, Retry-After
+// honoured by the renewal retry, users the structured-clone algorithm cannot copy sent to other tabs as JSON)
+// made it 8,516 B. Cuts that keep every behaviour (development checks a production build drops whole, among
+// others) brought it to 8,398 B: above the ceiling, so this test fails until the entry is 148 B smaller or the
+// SPEC's ceiling changes. This test is a ratchet: lower CEILING whenever the entry shrinks below it.
 
 const PEERS = ['react', 'react-dom', 'zustand', '@tanstack/react-query']
 const SPEC_TARGET = 5 * 1024
-const CEILING = 8_310
+const CEILING = 8_250
 
 describe('bundle size', () => {
   it(`the React entry stays within ${CEILING} bytes min+gzip (SPEC target ${SPEC_TARGET}, not met)`, async () => {

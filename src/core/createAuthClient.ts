@@ -102,7 +102,7 @@ export function createAuthClient<User = RegisteredUser>(
    */
   function retryLater(error: AuthError) {
     if (!mounts) return
-    const lastAttempt = (get().expiresAt ?? Number.POSITIVE_INFINITY) - LAST_ATTEMPT_BEFORE_EXPIRY
+    const lastAttempt = (get().expiresAt ?? Infinity) - LAST_ATTEMPT_BEFORE_EXPIRY
     timer.retry(Math.min((error.retryAfter ?? 0) * 1000, lastAttempt - now()))
   }
 
@@ -131,7 +131,7 @@ export function createAuthClient<User = RegisteredUser>(
 
   function start(): () => void {
     if (destroyed) {
-      if (typeof process !== 'undefined' && process.env.NODE_ENV !== 'production') {
+      if (typeof process === 'object' && process.env.NODE_ENV !== 'production') {
         warnOnce('start() was called on a destroyed client; create a new client instead.')
       }
       return noop
@@ -181,7 +181,7 @@ export function createAuthClient<User = RegisteredUser>(
     if (destroyed)
       throw new AuthError(
         'network',
-        typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        typeof process === 'object' && process.env.NODE_ENV !== 'production'
           ? 'The auth client was destroyed.'
           : undefined,
       )
@@ -222,7 +222,7 @@ export function createAuthClient<User = RegisteredUser>(
     if (stale(gen))
       throw new AuthError(
         'session_expired',
-        typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+        typeof process === 'object' && process.env.NODE_ENV !== 'production'
           ? 'Signed out while the login was in flight.'
           : undefined,
       )

@@ -3,11 +3,8 @@ import { decodeToken } from './decodeToken'
 import { isOpaqueAnswer } from './opaqueToken'
 import type { AuthState, JwtPayload, ParsedTokenResponse, Session, TokenResponse } from './types'
 
-const perTokenClaims = new Set(['iat', 'exp', 'nbf', 'jti'])
-
 /** The claims without the per-token fields: the default user when the answer carries none. */
-const userFromClaims = (claims: JwtPayload) =>
-  Object.fromEntries(Object.entries(claims).filter(([key]) => !perTokenClaims.has(key)))
+const userFromClaims = ({ iat, exp, nbf, jti, ...user }: JwtPayload) => user
 
 const refuse = (message: string | undefined) => new AuthError('bad_token', message)
 
@@ -15,7 +12,7 @@ const numberOrAbsent = (value: unknown): number | undefined => {
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'number')
     throw refuse(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+      typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? 'The access token has an expiry that is not a number.'
         : undefined,
     )
@@ -50,7 +47,7 @@ export function computeExpiry(parsed: ParsedTokenResponse, claims: JwtPayload, r
     numberOrAbsent(parsed.expiresAt) ?? (typeof claims.exp === 'number' ? claims.exp * 1000 : undefined)
   if (expiresIn === undefined && absolute === undefined) {
     throw refuse(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+      typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? 'The access token has no expiry (no expires_in, exp or jwt_token_expiry).'
         : undefined,
     )
@@ -60,13 +57,13 @@ export function computeExpiry(parsed: ParsedTokenResponse, claims: JwtPayload, r
   const lifetime = expiresIn !== undefined ? expiresIn * 1000 : (absolute as number) - issuedAt
   if (!Number.isFinite(lifetime))
     throw refuse(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+      typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? 'The access token has an expiry that is not a number.'
         : undefined,
     )
   if (lifetime < MIN_LIFETIME)
     throw refuse(
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+      typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? 'The access token is already expired.'
         : undefined,
     )
@@ -118,7 +115,7 @@ export function createSession<User>(
     if (isAuthError(error)) throw error
     throw new AuthError(
       'bad_response',
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+      typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? 'parseTokenResponse threw on the server answer.'
         : undefined,
       { cause: error },
@@ -127,7 +124,7 @@ export function createSession<User>(
   if (parsed === null || typeof parsed !== 'object' || typeof parsed.accessToken !== 'string') {
     throw new AuthError(
       'bad_response',
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+      typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? 'parseTokenResponse returned no accessToken.'
         : undefined,
     )
@@ -142,7 +139,7 @@ export function createSession<User>(
     if (isAuthError(error)) throw error
     throw new AuthError(
       'bad_response',
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+      typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? 'getUser threw on the server answer.'
         : undefined,
       { cause: error },

@@ -33,7 +33,7 @@ export function errorForStatus(
   if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
     // The production test first, so a production build drops the whole check.
     if (
-      typeof process !== 'undefined' &&
+      typeof process === 'object' &&
       process.env.NODE_ENV !== 'production' &&
       call === 'refresh' &&
       (status === 404 || status === 405)
@@ -45,7 +45,7 @@ export function errorForStatus(
   // Below 400 there should have been a token: not an answer this client understands.
   return new AuthError(
     status >= 400 ? 'server' : 'bad_response',
-    typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+    typeof process === 'object' && process.env.NODE_ENV !== 'production'
       ? `The auth server answered ${status} to the ${call} call.`
       : undefined,
     options,
@@ -88,7 +88,7 @@ export function decodeAnswer(response: Response, text: string, call: AuthCall): 
   if (data === undefined) {
     throw new AuthError(
       'bad_response',
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+      typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? `The ${call} answer is not JSON (an HTML error page?).`
         : undefined,
       { status },

@@ -37,7 +37,7 @@ export function parseTokenResponse(body: TokenResponse): ParsedTokenResponse {
   if (!isObject(body))
     throw new AuthError(
       'bad_response',
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+      typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? 'The token response is not a JSON object.'
         : undefined,
     )
@@ -46,7 +46,7 @@ export function parseTokenResponse(body: TokenResponse): ParsedTokenResponse {
   if (!accessToken) {
     throw new AuthError(
       'bad_response',
-      typeof process !== 'undefined' && process.env.NODE_ENV !== 'production'
+      typeof process === 'object' && process.env.NODE_ENV !== 'production'
         ? 'The token response has no access token.'
         : undefined,
     )

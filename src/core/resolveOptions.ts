@@ -38,7 +38,7 @@ export function resolveOptions<User>(options: AuthClientOptions<User>) {
       if (wanted > lifetime / 2) {
         if (
           refreshMargin !== undefined &&
-          typeof process !== 'undefined' &&
+          typeof process === 'object' &&
           process.env.NODE_ENV !== 'production'
         ) {
           warnOnce(

@@ -1,3 +1,4 @@
+import { listen } from './listen'
 import { safeLocalStorage } from './safeLocalStorage'
 import { type Outgoing, TAB_PROTOCOL, type TabSync } from './tabProtocol'
 
@@ -27,7 +28,7 @@ export function openStorageSync<User>(
       // Someone else's value under our key: not a message.
     }
   }
-  window.addEventListener('storage', onStorage)
+  const stopListening = listen(window, 'storage', onStorage)
   return {
     kind: 'storage',
     id,
@@ -44,6 +45,6 @@ export function openStorageSync<User>(
         // Storage full or blocked: the other tabs learn at their next refresh instead.
       }
     },
-    close: () => window.removeEventListener('storage', onStorage),
+    close: stopListening,
   }
 }

@@ -31,7 +31,7 @@ function transferable<User>(session: SharedSession<User>): SharedSession<User> {
     return session
   } catch {
     if (
-      typeof process !== 'undefined' &&
+      typeof process === 'object' &&
       process.env.NODE_ENV !== 'production' &&
       typeof structuredClone === 'function'
     ) {

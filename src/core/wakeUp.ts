@@ -1,3 +1,4 @@
+import { listen } from './listen'
 import { type Cancel, noop } from './timers'
 
 /**
@@ -9,14 +10,13 @@ import { type Cancel, noop } from './timers'
 export function listenForWakeUp(onWake: (online: boolean) => void): Cancel {
   if (typeof window === 'undefined') return noop
   const wake = () => onWake(false)
-  const listeners: [EventTarget, string, () => void][] = [
-    [window, 'focus', wake],
-    [window, 'pageshow', wake],
-    [window, 'online', () => onWake(true)],
-    [document, 'visibilitychange', () => document.visibilityState === 'visible' && wake()],
+  const stops = [
+    listen(window, 'focus', wake),
+    listen(window, 'pageshow', wake),
+    listen(window, 'online', () => onWake(true)),
+    listen(document, 'visibilitychange', () => !document.hidden && wake()),
   ]
-  for (const [target, type, listener] of listeners) target.addEventListener(type, listener)
   return () => {
-    for (const [target, type, listener] of listeners) target.removeEventListener(type, listener)
+    for (const stop of stops) stop()
   }
 }
