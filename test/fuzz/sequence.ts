@@ -545,7 +545,7 @@ export async function runSequence(
         poke(tab)
         lastSessionOp = seq
         // The other tabs hear of it only through an open channel: this tab's (it is started) and theirs.
-        const told = crossTabOn && tab.mounts.length > 0
+        const told = crossTabOn && tab.mounts.length > 0 && !tab.destroyed
         for (const other of tabs)
           if (other === tab || (told && other.mounts.length > 0 && !other.destroyed)) {
             other.loggedOutAt = seq
