@@ -8,6 +8,27 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 500)
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_207)
 const MAX_STEPS = Number(process.env.FUZZ_STEPS ?? 30)
 const SKIP = new Set((process.env.FUZZ_SKIP ?? '').split(',').filter(Boolean))
+const ONLY = process.env.FUZZ_ONLY ? new Set(process.env.FUZZ_ONLY.split(',').filter(Boolean)) : undefined
+
+/** The different ways an invariant broke (messages with their numbers and details left out), with a seed each. */
+function variants(list: SequenceResult[]): string[] {
+  const kinds = new Map<string, { count: number; seed: number; message: string }>()
+  for (const failure of list) {
+    const message = failure.violation?.message ?? ''
+    const key = message
+      .replace(/\([^)]*\)/g, '(…)')
+      .replace(/"[^"]*"/g, '"…"')
+      .replace(/tab\d+(#\d+)?/g, 'tabN')
+      .replace(/\d+(\.\d+)?/g, 'N')
+    const kind = kinds.get(key)
+    if (kind) kind.count += 1
+    else kinds.set(key, { count: 1, seed: failure.seed, message })
+  }
+  return [...kinds.values()]
+    .sort((a, b) => b.count - a.count)
+    .slice(0, 8)
+    .map(({ count, seed, message }) => `  ${count}× e.g. seed ${seed}: ${message.slice(0, 200)}`)
+}
 
 /** The failures, one block per broken invariant: how often, and the shortest sequence that shows it. */
 function report(failures: SequenceResult[], runs: number): string {
@@ -23,6 +44,7 @@ function report(failures: SequenceResult[], runs: number): string {
         .slice(0, 8)
         .map((f) => f.seed)
         .join(', ')}${list.length > 8 ? ', …' : ''})`,
+      ...variants(list),
       `  shortest: seed ${shortest.seed}, step ${shortest.steps}: ${shortest.violation?.message}`,
       `  replay: npm run fuzz -- --seed ${shortest.seed} --runs 1`,
       ...shortest.trace.map((line) => `    ${line}`),
@@ -35,12 +57,16 @@ function report(failures: SequenceResult[], runs: number): string {
 
 describe('fuzz: nothing a server sends, and no order of calls, breaks the client', () => {
   it(
-    `${RUNS} seeded sequences from seed ${SEED} keep the documented contract${SKIP.size ? ` (not checked: ${[...SKIP].join(', ')})` : ''}`,
+    `${RUNS} seeded sequences from seed ${SEED} keep the documented contract${SKIP.size ? ` (not checked: ${[...SKIP].join(', ')})` : ''}${ONLY ? ` (only: ${[...ONLY].join(', ')})` : ''}`,
     async () => {
       const failures: SequenceResult[] = []
       let steps = 0
       for (let i = 0; i < RUNS; i += 1) {
-        const result = await runSequence(SEED + i, { maxSteps: MAX_STEPS, skip: SKIP })
+        const result = await runSequence(SEED + i, {
+          maxSteps: MAX_STEPS,
+          skip: SKIP,
+          ...(ONLY ? { only: ONLY } : {}),
+        })
         steps += result.steps
         if (result.violation) failures.push(result)
       }

@@ -1,4 +1,4 @@
-// `npm run fuzz -- --runs 20000 --seed 123 [--steps 30] [--skip invariant,…]`: the fuzz test of the client
+// `npm run fuzz -- --runs 20000 --seed 123 [--steps 30] [--skip invariant,…] [--only invariant,…]`: the fuzz test of the client
 // (test/fuzz/client.test.ts) with more sequences or another seed. Sequence i runs with seed `seed + i`, so a
 // failing seed printed in the report replays alone with `--seed <it> --runs 1`.
 import { spawnSync } from 'node:child_process'
@@ -10,6 +10,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: String(Date.now() % 1_000_000_000) },
     steps: { type: 'string', default: '30' },
     skip: { type: 'string', default: '' },
+    only: { type: 'string', default: '' },
   },
 })
 for (const name of ['runs', 'seed', 'steps']) {
@@ -27,6 +28,7 @@ const run = spawnSync('npx', ['vitest', 'run', '--project', 'unit', 'test/fuzz/c
     FUZZ_SEED: values.seed,
     FUZZ_STEPS: values.steps,
     FUZZ_SKIP: values.skip,
+    FUZZ_ONLY: values.only,
   },
 })
 process.exit(run.status ?? 1)
