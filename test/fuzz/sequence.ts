@@ -208,7 +208,12 @@ export async function runSequence(
     }
     leakCheck(where, error)
     const cause = (error as { cause?: unknown }).cause
-    if (error.code === 'network' && !(cause !== null && typeof cause === 'object' && serverThrown.has(cause)))
+    // Without a cause it may be a network failure; with one, the cause must be a failure of the server's.
+    if (
+      error.code === 'network' &&
+      cause !== undefined &&
+      !(cause !== null && typeof cause === 'object' && serverThrown.has(cause))
+    )
       violate(
         'network-means-network',
         `${where}: AuthError('network') although no request failed: cause ${describe(cause)}`,
@@ -357,7 +362,10 @@ export async function runSequence(
       tab.refusal = { record, ...start }
     const expiresAt = tab.client.getState().expiresAt
     if (record.settled === 'delivered' && record.retryAfter !== undefined && record.retryAfter > 0) {
-      const until = vnow() + record.retryAfter * 1000
+      // A date counts from when the server sent it, to the second (HTTP dates have no milliseconds).
+      const until = record.retryAfterIsDate
+        ? record.at + record.retryAfter * 1000 - 1_000
+        : vnow() + record.retryAfter * 1000
       // A token that would expire before the server's time is up may be tried earlier (capped).
       if (expiresAt === null || expiresAt - Date.now() > 2 * record.retryAfter * 1000 + 10_000)
         tab.retryWatch = { from: vnow(), until, seconds: record.retryAfter, note: record.note }

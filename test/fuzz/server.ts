@@ -25,6 +25,8 @@ export interface RequestRecord {
   status?: number | undefined
   /** Seconds of a parseable `Retry-After` header sent with the answer. */
   retryAfter?: number | undefined
+  /** The `Retry-After` was an HTTP date (the seconds count from when it was sent). */
+  retryAfterIsDate?: boolean
   /** The token of a successful answer. */
   token?: DrawnToken | undefined
   /** Set when the client got the answer (or the network error), or `aborted` when it gave up first. */
@@ -219,7 +221,7 @@ export class FuzzServer {
   }
 
   /** A `Retry-After` value: seconds, a date, or garbage; with the seconds it stands for, when it is valid. */
-  retryAfter(): { header: string; seconds?: number } {
+  retryAfter(): { header: string; seconds?: number; date?: boolean } {
     const rng = this.rng
     const kind = rng.weighted({
       seconds: 6,
@@ -237,7 +239,7 @@ export class FuzzServer {
     }
     if (kind === 'date') {
       const s = rng.pick([5, 30, 120])
-      return { header: new Date(Date.now() + s * 1000).toUTCString(), seconds: s }
+      return { header: new Date(Date.now() + s * 1000).toUTCString(), seconds: s, date: true }
     }
     if (kind === 'pastDate') return { header: new Date(Date.now() - 60_000).toUTCString(), seconds: 0 }
     return {
@@ -367,7 +369,10 @@ export class FuzzServer {
           if (rng.chance(0.6)) {
             const value = this.retryAfter()
             responseHeaders['Retry-After'] = value.header
-            if (status === 429 || status === 503) record.retryAfter = value.seconds
+            if (status === 429 || status === 503) {
+              record.retryAfter = value.seconds
+              if (value.date) record.retryAfterIsDate = true
+            }
             retry = ` Retry-After: ${JSON.stringify(value.header)}`
           }
           record.note = `${status} ${error.note}${retry}`
