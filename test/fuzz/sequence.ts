@@ -72,6 +72,8 @@ interface Tab {
   statusFrom: AuthState<unknown>['status'] | null
   signoutReported: boolean
   retryWatch: { from: number; until: number; seconds: number; note: string } | null
+  /** Calls and wake-up events that may make this tab renew at once (they end the Retry-After watch). */
+  pokes: number
   expiries: Map<string, number>
 }
 
@@ -250,6 +252,7 @@ export async function runSequence(
       statusFrom: null,
       signoutReported: true,
       retryWatch: null,
+      pokes: 0,
       expiries: new Map(),
     } as unknown as Tab
     const caller: Caller = {
@@ -329,11 +332,14 @@ export async function runSequence(
           'retry-after-honoured',
           `${tab.label} renewed ${vnow() - watch.from} ms after "${watch.note}" (Retry-After ${watch.seconds} s), with nothing asking for it`,
         )
+      // A `client.fetch` whose request left signed in may renew on its 401 after a sign-out: not on its own.
+      const fetching = ops.some((op) => op.tab === tab && !op.settled && op.label.startsWith('fetch('))
       if (
         state.status === 'unauthenticated' &&
         state.reason !== 'network' &&
         !tab.mayRenewSignedOut &&
-        !tab.destroyed
+        !tab.destroyed &&
+        !fetching
       )
         violate(
           'signed-out-stays-quiet',
@@ -344,6 +350,7 @@ export async function runSequence(
         epoch: tab.epoch,
         unrestored:
           state.status === 'loading' || (state.status === 'unauthenticated' && state.reason === 'network'),
+        pokes: tab.pokes,
       }
     }
     if (record.kind === 'login') {
@@ -356,12 +363,23 @@ export async function runSequence(
     if (record.kind !== 'refresh') return
     tab.lastRefresh = record
     const start = (
-      record as RequestRecord & { start?: { token: string | null; epoch: number; unrestored: boolean } }
+      record as RequestRecord & {
+        start?: { token: string | null; epoch: number; unrestored: boolean; pokes: number }
+      }
     ).start
-    if (record.settled === 'delivered' && record.category === 'refusal' && start)
-      tab.refusal = { record, ...start }
+    if (record.settled === 'delivered' && record.category === 'refusal' && start) {
+      const { token, epoch, unrestored } = start
+      tab.refusal = { record, token, epoch, unrestored }
+    }
     const expiresAt = tab.client.getState().expiresAt
-    if (record.settled === 'delivered' && record.retryAfter !== undefined && record.retryAfter > 0) {
+    // An answer to a call superseded meanwhile (a login, a logout) is dropped: its Retry-After with it.
+    const superseded = !start || start.pokes !== tab.pokes
+    if (
+      record.settled === 'delivered' &&
+      record.retryAfter !== undefined &&
+      record.retryAfter > 0 &&
+      !superseded
+    ) {
       // A date counts from when the server sent it, to the second (HTTP dates have no milliseconds).
       const until = record.retryAfterIsDate
         ? record.at + record.retryAfter * 1000 - 1_000
@@ -374,6 +392,7 @@ export async function runSequence(
 
   const poke = (tab: Tab) => {
     tab.retryWatch = null
+    tab.pokes += 1
   }
 
   // ---- the operations
