@@ -4,7 +4,7 @@ import { runSequence, type SequenceResult } from './sequence'
 // The seeded fuzz test of the client (see CONTRIBUTING.md, "The fuzz test"). `npm test` runs RUNS sequences
 // from a fixed seed; `npm run fuzz -- --runs 20000 --seed 123` runs more through this same file.
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 500)
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000)
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_207)
 const MAX_STEPS = Number(process.env.FUZZ_STEPS ?? 30)
 const SKIP = new Set((process.env.FUZZ_SKIP ?? '').split(',').filter(Boolean))
