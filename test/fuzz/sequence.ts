@@ -74,6 +74,8 @@ interface Tab {
   retryWatch: { from: number; until: number; seconds: number; note: string } | null
   /** Calls and wake-up events that may make this tab renew at once (they end the Retry-After watch). */
   pokes: number
+  /** When `refreshAt` last changed (virtual ms). */
+  refreshAtSince: number
   expiries: Map<string, number>
 }
 
@@ -130,6 +132,8 @@ export async function runSequence(
   let jumped = 0
   /** Virtual ms since the start, the clock's jumps (sleep) left out. */
   const vnow = () => Date.now() - START - jumped
+  /** When the laptop last woke from a sleep (virtual ms), if it did. */
+  let wokeAt: number | null = null
   let step = 0
   let violation: Violation | null = null
   const scanned = new WeakSet<object>()
@@ -253,6 +257,7 @@ export async function runSequence(
       signoutReported: true,
       retryWatch: null,
       pokes: 0,
+      refreshAtSince: 0,
       expiries: new Map(),
     } as unknown as Tab
     const caller: Caller = {
@@ -277,6 +282,7 @@ export async function runSequence(
           )
         if (state.expiresAt !== null) tab.expiries.set(state.accessToken, state.expiresAt)
       }
+      if (state.refreshAt !== previous.refreshAt) tab.refreshAtSince = vnow()
       if (state.refreshing !== previous.refreshing) tab.refreshingSince = state.refreshing ? vnow() : null
       if (state.status !== previous.status) {
         tab.statusFrom = previous.status
@@ -653,6 +659,7 @@ export async function runSequence(
         line(`the laptop sleeps ${jump / 1000} s (the clock jumps, no timer fires), then ${event}`)
         vi.setSystemTime(Date.now() + jump)
         jumped += jump
+        wokeAt = vnow()
         wake(event)
         return 0
       }
@@ -707,11 +714,15 @@ export async function runSequence(
         !s.refreshing &&
         !loggingIn &&
         (s.refreshAt === null || s.refreshAt < now)
-      )
+      ) {
+        // A backoff retry armed before a sleep fires on the page's timer clock, which stood still meanwhile;
+        // the wake-up re-check runs only a renewal that is due, so an overdue retry waits for that timer.
+        const overdueRetry = s.error !== null && wokeAt !== null && tab.refreshAtSince <= wokeAt
         violate(
-          'renewal-armed',
-          `${where} is signed in, nothing in flight, and refreshAt is ${s.refreshAt === null ? 'null' : `${now - s.refreshAt} ms in the past`} (token expires in ${(s.expiresAt as number) - now} ms)`,
+          overdueRetry ? 'wake-runs-overdue-retry' : 'renewal-armed',
+          `${where} is signed in, nothing in flight, and refreshAt is ${s.refreshAt === null ? 'null' : `${now - s.refreshAt} ms in the past`} (token expires in ${(s.expiresAt as number) - now} ms${overdueRetry ? `; error ${s.error?.code}, woke ${vnow() - (wokeAt as number)} ms ago` : ''})`,
         )
+      }
       const refusal = tab.refusal
       if (refusal && tab.lastRefresh === refusal.record) {
         tab.refusal = null
