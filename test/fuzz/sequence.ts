@@ -715,12 +715,13 @@ export async function runSequence(
         !loggingIn &&
         (s.refreshAt === null || s.refreshAt < now)
       ) {
-        // A backoff retry armed before a sleep fires on the page's timer clock, which stood still meanwhile;
-        // the wake-up re-check runs only a renewal that is due, so an overdue retry waits for that timer.
-        const overdueRetry = s.error !== null && wokeAt !== null && tab.refreshAtSince <= wokeAt
+        // A timer armed before a sleep fires on the page's timer clock, which stood still meanwhile (browsers
+        // count timers on a monotonic clock): if the wake-up re-check neither runs nor re-arms it, the renewal
+        // (or the backoff retry) comes as late as the sleep was long. Reported apart from a renewal never armed.
+        const armedBeforeSleep = wokeAt !== null && tab.refreshAtSince <= wokeAt
         violate(
-          overdueRetry ? 'wake-runs-overdue-retry' : 'renewal-armed',
-          `${where} is signed in, nothing in flight, and refreshAt is ${s.refreshAt === null ? 'null' : `${now - s.refreshAt} ms in the past`} (token expires in ${(s.expiresAt as number) - now} ms${overdueRetry ? `; error ${s.error?.code}, woke ${vnow() - (wokeAt as number)} ms ago` : ''})`,
+          armedBeforeSleep ? 'wake-rearms-renewal' : 'renewal-armed',
+          `${where} is signed in, nothing in flight, and refreshAt is ${s.refreshAt === null ? 'null' : `${now - s.refreshAt} ms in the past`} (token expires in ${(s.expiresAt as number) - now} ms${armedBeforeSleep ? `; armed before the laptop slept, woke ${vnow() - (wokeAt as number)} ms ago, error ${s.error?.code ?? null}` : ''})`,
         )
       }
       const refusal = tab.refusal
