@@ -322,6 +322,7 @@ export async function runSequence(
 
   function onRequest(tab: Tab, record: RequestRecord) {
     const state = tab.client.getState()
+    // FUZZ_DEBUG=1 (when replaying one seed): each auth request shows the state and the call stack that made it.
     if (process.env.FUZZ_DEBUG)
       trace.push(
         `      DEBUG ${record.kind} at ${vnow()} ${JSON.stringify({ ...state, accessToken: tokenName(state.accessToken), user: null, error: state.error?.code })}\n${new Error().stack?.split('\n').slice(2, 14).join('\n')}`,
