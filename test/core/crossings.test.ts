@@ -388,3 +388,32 @@ describe('a user the structured-clone algorithm cannot copy, across tabs (issue 
     expect(warn.mock.calls.filter(([message]) => String(message).includes('plain-JSON'))).toHaveLength(1)
   })
 })
+
+describe('a user that has neither a structured clone nor a JSON copy (nested too deep)', () => {
+  /** A user nested far deeper than JSON.stringify and the structured-clone algorithm can walk. */
+  const deepUser = () => {
+    let user: Record<string, unknown> = { sub: 'ada' }
+    for (let depth = 0; depth < 200_000; depth += 1) user = { a: user }
+    return user
+  }
+
+  it('setSession(), login() and a renewal succeed, and the session stays in this tab', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const user = deepUser()
+    const { server, client } = signedInClient({ crossTab: { name: `deep-user-${Date.now()}` } })
+    expect(() => client.setSession({ ...answerFor('ada'), user })).not.toThrow()
+    expect(client.getState().status).toBe('authenticated')
+    expect(client.getState().user).toBe(user)
+    const login = client.login(credentials)
+    await flush()
+    const loginUser = deepUser()
+    server.answer('login', { ...answerFor('ada'), user: loginUser })
+    expect((await login).user).toBe(loginUser)
+    await flush(48_000)
+    server.answer('refresh', { ...answerFor('ada'), user: deepUser() })
+    await flush()
+    const { status, error, refreshing, refreshAt } = client.getState()
+    expect({ status, error, refreshing }).toEqual({ status: 'authenticated', error: null, refreshing: false })
+    expect(refreshAt).toBeGreaterThan(Date.now())
+  })
+})
