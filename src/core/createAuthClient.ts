@@ -176,7 +176,8 @@ export function createAuthClient<User = RegisteredUser>(
     tabs.close()
   }
 
-  async function login(credentials: RegisteredCredentials): Promise<Session<User>> {
+  /** A destroyed client sends nothing: a call reaching the network after `destroy()` rejects instead. */
+  function ensureAlive() {
     // The sentence is for development; production shows the code.
     if (destroyed)
       throw new AuthError(
@@ -185,6 +186,10 @@ export function createAuthClient<User = RegisteredUser>(
           ? 'The auth client was destroyed.'
           : undefined,
       )
+  }
+
+  async function login(credentials: RegisteredCredentials): Promise<Session<User>> {
+    ensureAlive()
     // A login supersedes whatever refresh is in flight (it may carry the previous user's cookie) and becomes
     // the flight itself: a renewal asked for meanwhile gets the login's session.
     const droppedRenewal = get().refreshing
@@ -214,11 +219,13 @@ export function createAuthClient<User = RegisteredUser>(
   async function signInWith(credentials: RegisteredCredentials, gen: number): Promise<Session<User>> {
     // Under the refresh lock: a renewal still in flight in any tab would otherwise land after the login
     // and leave the previous user's refresh cookie behind the new user's session.
-    const session = await locked(() =>
-      sendAuthRequest('login', (signal) =>
+    // Destroyed while waiting for the lock: nothing is sent.
+    const session = await locked(() => {
+      ensureAlive()
+      return sendAuthRequest('login', (signal) =>
         transport.login(credentials as Credentials, { signal }).then(makeSession),
-      ),
-    )
+      )
+    })
     if (stale(gen))
       throw new AuthError(
         'session_expired',

@@ -417,3 +417,29 @@ describe('a user that has neither a structured clone nor a JSON copy (nested too
     expect(refreshAt).toBeGreaterThan(Date.now())
   })
 })
+
+describe('destroy() while a login waits for the refresh lock', () => {
+  it('sends no login request, and the login rejects', async () => {
+    const locks = installLockShim()
+    try {
+      const name = `destroyed-login-${Date.now()}`
+      let release = () => {}
+      // Another tab holds the refresh lock.
+      void navigator.locks.request(
+        `${name}:refresh`,
+        () => new Promise<void>((resolve) => (release = resolve)),
+      )
+      const { server, client } = signedInClient({ crossTab: { name } })
+      const login = client.login(credentials)
+      login.catch(() => null)
+      await flush(10)
+      client.destroy()
+      release()
+      await flush(10)
+      expect(server.waiting('login')).toBe(0)
+      await expect(login).rejects.toMatchObject({ code: 'network' })
+    } finally {
+      locks.uninstall()
+    }
+  })
+})
