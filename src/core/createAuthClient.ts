@@ -70,7 +70,8 @@ export function createAuthClient<User = RegisteredUser>(
     emit,
     () => transitions.shared(),
     (session, cause) => adoptShared(session, cause),
-    (reason) => renewable(get()) && signOut(reason),
+    // A logout anywhere ends a login in flight here too, even in a tab that is signed out.
+    (reason) => (renewable(get()) ? signOut(reason) : drop()),
     () => get().status !== 'authenticated' && renewInBackground(),
   )
 

@@ -10,7 +10,7 @@ import { createTestAuthServer, createTestToken } from 'react-jwt-session/testing
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { credentials, flush, setup } from '../helpers/clients'
 import { installLockShim } from '../helpers/locks'
-import { elapse, openTab, run, type TabUser, tabUsers } from '../helpers/tabs'
+import { elapse, openTab, run, settle, type TabUser, tabUsers } from '../helpers/tabs'
 
 // Lifecycle crossings: a login, a logout, a remount or destroy() meeting a renewal. Each settles as the README
 // says: the login wins over a renewal it meets, no session comes back after a logout, no token leaves a
@@ -441,5 +441,26 @@ describe('destroy() while a login waits for the refresh lock', () => {
     } finally {
       locks.uninstall()
     }
+  })
+})
+
+describe('a logout in another tab ends a login in flight in a signed-out tab', () => {
+  it('the login rejects, and no tab is signed in', async () => {
+    const name = `logout-ends-login-${Date.now()}`
+    const other = signedInClient({ crossTab: { name } })
+    const { server, client } = signedInClient({ crossTab: { name }, initialSession: null })
+    await settle()
+    const login = client.login(credentials)
+    login.catch(() => null)
+    await settle()
+    void other.client.logout()
+    await settle()
+    server.answer('login', answerFor('ada'))
+    await settle()
+    await expect(login).rejects.toMatchObject({ code: 'session_expired' })
+    expect([client, other.client].map((tab) => tab.getState().status)).toEqual([
+      'unauthenticated',
+      'unauthenticated',
+    ])
   })
 })
