@@ -140,8 +140,11 @@ export function createAuthClient<User = RegisteredUser>(
     if (++mounts === 1) {
       stopListening = listenForWakeUp((online) => {
         const s = get()
-        if (s.status === 'authenticated' ? isDue(s) || (online && s.error !== null) : restoreFailed(s))
+        const overdue = isDue(s) || now() >= (s.refreshAt ?? Number.POSITIVE_INFINITY)
+        if (s.status === 'authenticated' ? overdue || (online && s.error !== null) : restoreFailed(s))
           renewInBackground()
+        // Not due yet: timers stand still while a laptop sleeps, so the one armed is armed again from the clock.
+        else timer.rearm()
       })
       tabs.open()
       const s = get()

@@ -464,3 +464,29 @@ describe('a logout in another tab ends a login in flight in a signed-out tab', (
     ])
   })
 })
+
+describe('a wake-up that finds the renewal not yet due', () => {
+  it('arms it again from the clock, so it is not late by the time the laptop slept', async () => {
+    const { server, client, sleep } = signedInClient()
+    const refreshAt = client.getState().refreshAt as number
+    await flush(10_000)
+    sleep(30_000) // the clock moves on; the armed timer does not
+    window.dispatchEvent(new Event('focus'))
+    await flush()
+    expect(server.waiting('refresh')).toBe(0)
+    await flush(refreshAt - Date.now() - 30_000)
+    expect(server.waiting('refresh')).toBe(1)
+  })
+  it('runs a retry that came due while the laptop slept at once', async () => {
+    const { server, client, sleep } = signedInClient()
+    client.refresh().catch(() => null)
+    await flush()
+    server.answer('refresh', new AuthError('server', undefined, { status: 503 }))
+    await flush()
+    expect(client.getState().error?.code).toBe('server')
+    sleep(10_000) // the backoff retry (about 1 s) is overdue; the token is not
+    window.dispatchEvent(new Event('focus'))
+    await flush()
+    expect(server.waiting('refresh')).toBe(1)
+  })
+})
