@@ -83,7 +83,13 @@ export function createAuthClient<User = RegisteredUser>(
   const margin = (): number => config.margin(transitions.lifetime())
   /** When the renewal of a token expiring at `expiresAt` is due: the one place that computes it. */
   const renewalTime = (expiresAt: number): number => expiresAt - margin()
-  const isDue = (s: AuthState<User>) => s.expiresAt !== null && now() >= renewalTime(s.expiresAt)
+  /** Whether a renewal is due: the token's renewal time has come, or the retry armed after a failure has. */
+  const isDue = (s: AuthState<User>) =>
+    now() >=
+    Math.min(
+      s.expiresAt === null ? Number.POSITIVE_INFINITY : renewalTime(s.expiresAt),
+      s.refreshAt ?? Number.POSITIVE_INFINITY,
+    )
   const transitions = createTransitions(store, lifetime, {
     emit,
     now,
@@ -140,8 +146,7 @@ export function createAuthClient<User = RegisteredUser>(
     if (++mounts === 1) {
       stopListening = listenForWakeUp((online) => {
         const s = get()
-        const overdue = isDue(s) || now() >= (s.refreshAt ?? Number.POSITIVE_INFINITY)
-        if (s.status === 'authenticated' ? overdue || (online && s.error !== null) : restoreFailed(s))
+        if (s.status === 'authenticated' ? isDue(s) || (online && s.error !== null) : restoreFailed(s))
           renewInBackground()
         // Not due yet: timers stand still while a laptop sleeps, so the one armed is armed again from the clock.
         else timer.rearm()

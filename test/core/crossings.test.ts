@@ -164,6 +164,25 @@ describe('a failed login does not stop silent renewal (issue 18, item 5)', () =>
   })
 })
 
+describe('a failed login while a renewal waits to retry', () => {
+  it('leaves the retry armed: it runs, or is scheduled in the future', async () => {
+    const { server, client, now } = signedInClient()
+    client.refresh().catch(() => null)
+    await flush()
+    server.answer('refresh', new AuthError('server', undefined, { status: 503 }))
+    await flush()
+    const login = client.login({ username: 'bob', password: 'wrong' })
+    login.catch(() => null)
+    await flush(5_000) // the retry (about 1 s) comes due while the login is in flight
+    server.answer('login', new AuthError('invalid_credentials', undefined, { status: 401 }))
+    await flush()
+    await expect(login).rejects.toMatchObject({ code: 'invalid_credentials' })
+    const s = client.getState()
+    expect(s.refreshing || (s.refreshAt !== null && s.refreshAt > now())).toBe(true)
+    expect(server.waiting('refresh')).toBe(1)
+  })
+})
+
 describe('getAccessToken() never resolves an expired token, nor one after destroy() (issue 18, item 6)', () => {
   it('its renewal dropped by a login that succeeds: it resolves the login’s token', async () => {
     const { server, client, sleep } = signedInClient()
