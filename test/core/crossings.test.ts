@@ -509,3 +509,24 @@ describe('a wake-up that finds the renewal not yet due', () => {
     expect(server.waiting('refresh')).toBe(1)
   })
 })
+
+describe('client.fetch whose 401 arrives after logout()', () => {
+  it('returns the 401 and makes no renewal that could sign the user back in', async () => {
+    let answer = (_response: Response) => {}
+    const fetch = vi.fn(
+      () =>
+        new Promise<Response>((resolve) => {
+          answer = resolve
+        }),
+    )
+    const { server, client } = signedInClient({ fetch })
+    const response = client.fetch('/api/items')
+    await flush()
+    void client.logout()
+    answer(new Response(null, { status: 401 }))
+    await flush()
+    expect(server.waiting('refresh')).toBe(0)
+    expect((await response).status).toBe(401)
+    expect(client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'logout' })
+  })
+})
