@@ -267,9 +267,11 @@ export function createAuthClient<User = RegisteredUser>(
   async function getAccessToken({ minValidity }: GetAccessTokenOptions = {}): Promise<string | null> {
     if (started) await whenSettled(store)
     if (destroyed) return null
-    const token = await validToken(get, now, minValidity ?? margin(), refresh)
-    // Destroyed while the token was being renewed: no token leaves a destroyed client.
-    return destroyed ? null : token
+    const token = await validToken(get, now, minValidity ?? margin(), refresh).catch((error) => {
+      if (!destroyed) throw error
+    })
+    // Destroyed while the token was being renewed: no token (nor failure) leaves a destroyed client.
+    return destroyed ? null : (token as string | null)
   }
 
   function destroy() {

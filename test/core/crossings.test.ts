@@ -224,6 +224,26 @@ describe('getAccessToken() never resolves an expired token, nor one after destro
     expect(client.getState().expiresAt).toBeGreaterThan(now())
   })
 
+  it('its renewal dropped by a login that is dropped in turn and fails: it never resolves the expired token', async () => {
+    const { server, client, sleep } = signedInClient()
+    const expired = client.getState().accessToken
+    sleep(70_000)
+    const token = client.getAccessToken().catch((error: unknown) => error)
+    await flush()
+    const first = client.login({ username: 'bob', password: 'wrong' })
+    first.catch(() => null)
+    server.answer('refresh', answerFor('ada')) // dropped: the token follows the first login
+    await flush()
+    const second = client.login({ username: 'bob', password: 'builder' })
+    second.catch(() => null)
+    await flush()
+    server.answer('login', new AuthError('invalid_credentials', undefined, { status: 401 }))
+    await flush()
+    const resolved = await token
+    expect(resolved).not.toBe(expired)
+    expect(resolved).toBeInstanceOf(AuthError)
+  })
+
   it('destroyed while its renewal is in flight: it resolves null', async () => {
     const { server, client, sleep } = signedInClient()
     sleep(70_000)
