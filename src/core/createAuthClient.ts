@@ -70,12 +70,19 @@ export function createAuthClient<User = RegisteredUser>(
     emit,
     () => transitions.shared(),
     (session, cause) => adoptShared(session, cause),
-    // A logout anywhere ends a login in flight here too, even in a tab that is signed out.
-    (reason) => (renewable(get()) ? signOut(reason) : drop()),
+    // A logout anywhere ends a login in flight here too, even in a tab that is signed out; a renewal refused
+    // elsewhere does not: the login the server accepts replaces the session that was refused.
+    (reason, refused) => {
+      if (refused && signingIn) return
+      if (renewable(get())) signOut(reason)
+      else drop()
+    },
     () => get().status !== 'authenticated' && renewInBackground(),
   )
 
   let mounts = 0
+  /** Logins in flight. */
+  let signingIn = 0
   let started = false
   let destroyed = false
   let stopListening: Cancel = noop
@@ -215,6 +222,7 @@ export function createAuthClient<User = RegisteredUser>(
         }),
       false,
     ).catch(noop)
+    signingIn++
     try {
       return await attempt
     } catch (thrown) {
@@ -222,6 +230,8 @@ export function createAuthClient<User = RegisteredUser>(
       if (get().status === 'loading' && !stale(gen) && !droppedRenewal) signOut('no-session')
       // The login call's own 401 means wrong credentials, never "refresh and retry".
       throw toAuthError(thrown, 'login')
+    } finally {
+      signingIn--
     }
   }
 

@@ -115,7 +115,8 @@ export function createTransitions<User>(
     set(signedOut(reason, error))
     hooks.arm(null)
     hooks.writeHint(false)
-    if (tell) hooks.post(reason === 'idle' ? { type: 'logout', reason } : { type: 'logout' })
+    if (tell)
+      hooks.post(reason === 'logout' ? { type: 'logout' } : { type: 'logout', reason: reason as 'idle' })
     if (wasSignedIn) hooks.emit('signout', { reason, error })
     if (error) hooks.emit('error', { error })
   }

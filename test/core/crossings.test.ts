@@ -550,3 +550,23 @@ describe('client.fetch whose 401 arrives after logout()', () => {
     expect(client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'logout' })
   })
 })
+
+describe('a renewal refused in another tab while a login is in flight', () => {
+  it('does not cancel the login the server accepts', async () => {
+    const name = `refused-elsewhere-${Date.now()}`
+    const other = signedInClient({ crossTab: { name } })
+    const { server, client } = signedInClient({ crossTab: { name } })
+    await settle()
+    const login = client.login({ username: 'bob', password: 'builder' })
+    login.catch(() => null)
+    other.client.refresh().catch(() => null)
+    await settle()
+    other.server.answer('refresh', refused())
+    await settle()
+    expect(other.client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'expired' })
+    server.answer('login', answerFor('bob'))
+    await settle()
+    await expect(login).resolves.toMatchObject({ claims: { sub: 'bob' } })
+    expect(client.getState()).toMatchObject({ status: 'authenticated', claims: { sub: 'bob' } })
+  })
+})
