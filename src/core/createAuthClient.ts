@@ -92,11 +92,8 @@ export function createAuthClient<User = RegisteredUser>(
   const renewalTime = (expiresAt: number): number => expiresAt - margin()
   /** Whether a renewal is due: the token's renewal time has come, or the retry armed after a failure has. */
   const isDue = (s: AuthState<User>) =>
-    now() >=
-    Math.min(
-      s.expiresAt === null ? Number.POSITIVE_INFINITY : renewalTime(s.expiresAt),
-      s.refreshAt ?? Number.POSITIVE_INFINITY,
-    )
+    s.expiresAt !== null &&
+    now() >= Math.min(renewalTime(s.expiresAt), s.refreshAt ?? Number.POSITIVE_INFINITY)
   const transitions = createTransitions(store, lifetime, {
     emit,
     now,
