@@ -1,3 +1,4 @@
+import { AuthError } from './AuthError'
 import { sessionOf } from './createSession'
 import type { AuthState, Session } from './types'
 
@@ -34,7 +35,10 @@ export async function validToken<User>(
   const { error } = state()
   if (error !== null && remaining <= 0) throw error
   try {
-    return error !== null ? session.accessToken : ((await refresh())?.accessToken ?? null)
+    const renewed = error !== null ? session : await refresh()
+    // A renewal dropped by a login that then failed resolves the session as it was: never an expired token.
+    if (renewed && renewed.expiresAt <= now()) throw state().error ?? new AuthError('session_expired')
+    return renewed?.accessToken ?? null
   } catch (error) {
     // The renewal failed but the token still lasts a while: better than no token.
     const current = sessionOf(state())

@@ -70,11 +70,19 @@ export function createAuthClient<User = RegisteredUser>(
     emit,
     () => transitions.shared(),
     (session, cause) => adoptShared(session, cause),
-    (reason) => renewable(get()) && signOut(reason),
+    // A logout anywhere ends a login in flight here too, even in a tab that is signed out; a renewal refused
+    // elsewhere does not: the login the server accepts replaces the session that was refused.
+    (reason, refused) => {
+      if (refused && signingIn) return
+      if (renewable(get())) signOut(reason)
+      else drop()
+    },
     () => get().status !== 'authenticated' && renewInBackground(),
   )
 
   let mounts = 0
+  /** Logins in flight. */
+  let signingIn = 0
   let started = false
   let destroyed = false
   let stopListening: Cancel = noop
@@ -82,7 +90,10 @@ export function createAuthClient<User = RegisteredUser>(
   const margin = (): number => config.margin(transitions.lifetime())
   /** When the renewal of a token expiring at `expiresAt` is due: the one place that computes it. */
   const renewalTime = (expiresAt: number): number => expiresAt - margin()
-  const isDue = (s: AuthState<User>) => s.expiresAt !== null && now() >= renewalTime(s.expiresAt)
+  /** Whether a renewal is due: the token's renewal time has come, or the retry armed after a failure has. */
+  const isDue = (s: AuthState<User>) =>
+    s.expiresAt !== null &&
+    now() >= Math.min(renewalTime(s.expiresAt), s.refreshAt ?? Number.POSITIVE_INFINITY)
   const transitions = createTransitions(store, lifetime, {
     emit,
     now,
@@ -141,6 +152,8 @@ export function createAuthClient<User = RegisteredUser>(
         const s = get()
         if (s.status === 'authenticated' ? isDue(s) || (online && s.error !== null) : restoreFailed(s))
           renewInBackground()
+        // Not due yet: timers stand still while a laptop sleeps, so the one armed is armed again from the clock.
+        else timer.rearm()
       })
       tabs.open()
       const s = get()
@@ -176,7 +189,8 @@ export function createAuthClient<User = RegisteredUser>(
     tabs.close()
   }
 
-  async function login(credentials: RegisteredCredentials): Promise<Session<User>> {
+  /** A destroyed client sends nothing: a call reaching the network after `destroy()` rejects instead. */
+  function ensureAlive() {
     // The sentence is for development; production shows the code.
     if (destroyed)
       throw new AuthError(
@@ -185,6 +199,10 @@ export function createAuthClient<User = RegisteredUser>(
           ? 'The auth client was destroyed.'
           : undefined,
       )
+  }
+
+  async function login(credentials: RegisteredCredentials): Promise<Session<User>> {
+    ensureAlive()
     // A login supersedes whatever refresh is in flight (it may carry the previous user's cookie) and becomes
     // the flight itself: a renewal asked for meanwhile gets the login's session.
     const droppedRenewal = get().refreshing
@@ -201,6 +219,7 @@ export function createAuthClient<User = RegisteredUser>(
         }),
       false,
     ).catch(noop)
+    signingIn++
     try {
       return await attempt
     } catch (thrown) {
@@ -208,17 +227,21 @@ export function createAuthClient<User = RegisteredUser>(
       if (get().status === 'loading' && !stale(gen) && !droppedRenewal) signOut('no-session')
       // The login call's own 401 means wrong credentials, never "refresh and retry".
       throw toAuthError(thrown, 'login')
+    } finally {
+      signingIn--
     }
   }
 
   async function signInWith(credentials: RegisteredCredentials, gen: number): Promise<Session<User>> {
     // Under the refresh lock: a renewal still in flight in any tab would otherwise land after the login
     // and leave the previous user's refresh cookie behind the new user's session.
-    const session = await locked(() =>
-      sendAuthRequest('login', (signal) =>
+    // Destroyed while waiting for the lock: nothing is sent.
+    const session = await locked(() => {
+      ensureAlive()
+      return sendAuthRequest('login', (signal) =>
         transport.login(credentials as Credentials, { signal }).then(makeSession),
-      ),
-    )
+      )
+    })
     if (stale(gen))
       throw new AuthError(
         'session_expired',
@@ -251,9 +274,11 @@ export function createAuthClient<User = RegisteredUser>(
   async function getAccessToken({ minValidity }: GetAccessTokenOptions = {}): Promise<string | null> {
     if (started) await whenSettled(store)
     if (destroyed) return null
-    const token = await validToken(get, now, minValidity ?? margin(), refresh)
-    // Destroyed while the token was being renewed: no token leaves a destroyed client.
-    return destroyed ? null : token
+    const token = await validToken(get, now, minValidity ?? margin(), refresh).catch((error) => {
+      if (!destroyed) throw error
+    })
+    // Destroyed while the token was being renewed: no token (nor failure) leaves a destroyed client.
+    return destroyed ? null : (token as string | null)
   }
 
   function destroy() {

@@ -59,9 +59,9 @@ export function createAuthFetch<User>(options: AuthFetchOptions<User>) {
     if (response.status !== 401 || sent === null) return response
 
     const current = options.getState().accessToken
-    // Someone renewed since this request left: retry with that token instead of renewing again.
-    const next =
-      current !== null && current !== sent ? current : ((await options.refresh())?.accessToken ?? null)
+    // Someone renewed since this request left: retry with that token instead of renewing again. Signed out
+    // since (current is null): no renewal, which would bring back the session the user ended.
+    const next = current !== sent ? current : ((await options.refresh())?.accessToken ?? null)
     if (next === null || !canRetry(init)) return response
     return fetchImpl(again, withBearer(again, init, next))
   }

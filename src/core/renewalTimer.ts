@@ -8,6 +8,8 @@ export interface RenewalTimer {
    * never sooner than `notBefore` ms (the server's `Retry-After`).
    */
   retry(notBefore?: number): void
+  /** Arms the timer again at the same time, counted from the clock now (timers stand still while a laptop sleeps). */
+  rearm(): void
 }
 
 /**
@@ -21,8 +23,10 @@ export function createRenewalTimer(
 ): RenewalTimer {
   let cancel: Cancel = noop
   let attempt = 0
+  let armedAt: number | null = null
   const setTimer = (at: number | null) => {
     cancel()
+    armedAt = at
     cancel = at === null ? noop : scheduleAt(at, now, fire)
     onArmed(at)
   }
@@ -36,5 +40,6 @@ export function createRenewalTimer(
       setTimer(now() + Math.max(backoffDelay(attempt), Number.isFinite(notBefore) ? notBefore : 0))
       attempt += 1
     },
+    rearm: () => setTimer(armedAt),
   }
 }

@@ -10,7 +10,7 @@ import type { AuthEventMap, SignOutReason } from './types'
  * - `shared()`: this tab's session as another tab receives it, or null;
  * - `onSession(session, cause)`: a session from another tab, shared after a sign-in or a renewal, or
  *   answered to this tab's question;
- * - `onLogout(reason)`: another tab signed out;
+ * - `onLogout(reason, refused)`: another tab signed out (`refused`: because the server refused its renewal);
  * - `onSignin()`: storage fallback, another tab signed in and no token travelled with it.
  */
 export function createTabChannel<User>(
@@ -19,7 +19,7 @@ export function createTabChannel<User>(
   emit: Emitter<AuthEventMap<User>>['emit'],
   shared: () => SharedSession<User> | null,
   onSession: (session: SharedSession<User>, cause: 'signin' | 'refresh') => void,
-  onLogout: (reason: SignOutReason) => void,
+  onLogout: (reason: SignOutReason, refused: boolean) => void,
   onSignin: () => void,
 ) {
   const peers = createTabPeers<User>()
@@ -46,7 +46,11 @@ export function createTabChannel<User>(
             type: message.type,
             peer: broadcast ? message.from : null,
           })
-          if (message.type === 'logout') onLogout(message.reason === 'idle' ? 'idle' : 'other-tab')
+          if (message.type === 'logout')
+            onLogout(
+              message.reason === 'idle' ? 'idle' : 'other-tab',
+              !!message.reason && message.reason !== 'idle',
+            )
           else if (message.type === 'session') onSession(message.session, message.cause)
           else if (message.type === 'signin') onSignin()
           else if (message.type === 'ask') {

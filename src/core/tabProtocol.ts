@@ -17,8 +17,11 @@ export type TabMessage<User = unknown> =
    * former, so a renewal that raced a logout cannot sign it back in.
    */
   | { type: 'session'; from: string; session: SharedSession<User>; cause: 'signin' | 'refresh' }
-  /** `reason` is set when an add-on signed out for its own cause: the receiving tab signs out with it. */
-  | { type: 'logout'; from: string; reason?: 'idle' }
+  /**
+   * `reason` is set when an add-on signed out for its own cause (`idle`: the receiving tab signs out with it),
+   * or when the server refused a renewal (`expired`, `revoked`: a login in flight in the receiving tab goes on).
+   */
+  | { type: 'logout'; from: string; reason?: 'idle' | 'expired' | 'revoked' }
   | { type: 'ask'; from: string }
   | { type: 'answer'; from: string; to: string; session: SharedSession<User> }
   /**

@@ -21,11 +21,13 @@ export interface TransitionHooks<User> {
 }
 
 /**
- * A session as it travels to the other tabs. Messages between tabs are copied with the structured-clone
- * algorithm, which throws on a `user` holding functions (methods as own properties, bound callbacks): such a
- * user travels as its plain-JSON copy, so the sign-in itself never fails because of it.
+ * A session as it travels to the other tabs, or null when it cannot travel. Messages between tabs are copied
+ * with the structured-clone algorithm, which throws on a `user` holding functions (methods as own properties,
+ * bound callbacks): such a user travels as its plain-JSON copy. A user that has no JSON copy either (nested
+ * too deep, cyclic) stays in this tab, and the other tabs renew on their own. Either way the sign-in itself
+ * never fails because of it.
  */
-function transferable<User>(session: SharedSession<User>): SharedSession<User> {
+function transferable<User>(session: SharedSession<User>): SharedSession<User> | null {
   try {
     structuredClone(session.user)
     return session
@@ -36,10 +38,14 @@ function transferable<User>(session: SharedSession<User>): SharedSession<User> {
       typeof structuredClone === 'function'
     ) {
       warnOnce(
-        'The user object cannot be copied to other tabs (it holds functions); they receive its plain-JSON copy. Return plain data from getUser to keep them alike.',
+        'The user object cannot be copied to other tabs (it holds functions, or is nested too deep); they receive its plain-JSON copy, or none. Return plain data from getUser to keep them alike.',
       )
     }
-    return { ...session, user: JSON.parse(JSON.stringify(session.user)) }
+    try {
+      return { ...session, user: JSON.parse(JSON.stringify(session.user)) }
+    } catch {
+      return null
+    }
   }
 }
 
@@ -97,7 +103,8 @@ export function createTransitions<User>(
     }
     // A session this tab got from the server is shared with the other tabs (with its lifetime, so they
     // schedule the same renewal).
-    if (local) hooks.post({ type: 'session', cause, session: transferable(session) })
+    const copy = local && transferable(session)
+    if (copy) hooks.post({ type: 'session', cause, session: copy })
   }
 
   /** Signed out: whatever is in flight is dropped, and (`tell`) the other tabs follow. */
@@ -108,7 +115,8 @@ export function createTransitions<User>(
     set(signedOut(reason, error))
     hooks.arm(null)
     hooks.writeHint(false)
-    if (tell) hooks.post(reason === 'idle' ? { type: 'logout', reason } : { type: 'logout' })
+    if (tell)
+      hooks.post(reason === 'logout' ? { type: 'logout' } : { type: 'logout', reason: reason as 'idle' })
     if (wasSignedIn) hooks.emit('signout', { reason, error })
     if (error) hooks.emit('error', { error })
   }

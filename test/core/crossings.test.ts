@@ -10,7 +10,7 @@ import { createTestAuthServer, createTestToken } from 'react-jwt-session/testing
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { credentials, flush, setup } from '../helpers/clients'
 import { installLockShim } from '../helpers/locks'
-import { elapse, openTab, run, type TabUser, tabUsers } from '../helpers/tabs'
+import { elapse, openTab, run, settle, type TabUser, tabUsers } from '../helpers/tabs'
 
 // Lifecycle crossings: a login, a logout, a remount or destroy() meeting a renewal. Each settles as the README
 // says: the login wins over a renewal it meets, no session comes back after a logout, no token leaves a
@@ -164,6 +164,25 @@ describe('a failed login does not stop silent renewal (issue 18, item 5)', () =>
   })
 })
 
+describe('a failed login while a renewal waits to retry', () => {
+  it('leaves the retry armed: it runs, or is scheduled in the future', async () => {
+    const { server, client, now } = signedInClient()
+    client.refresh().catch(() => null)
+    await flush()
+    server.answer('refresh', new AuthError('server', undefined, { status: 503 }))
+    await flush()
+    const login = client.login({ username: 'bob', password: 'wrong' })
+    login.catch(() => null)
+    await flush(5_000) // the retry (about 1 s) comes due while the login is in flight
+    server.answer('login', new AuthError('invalid_credentials', undefined, { status: 401 }))
+    await flush()
+    await expect(login).rejects.toMatchObject({ code: 'invalid_credentials' })
+    const s = client.getState()
+    expect(s.refreshing || (s.refreshAt !== null && s.refreshAt > now())).toBe(true)
+    expect(server.waiting('refresh')).toBe(1)
+  })
+})
+
 describe('getAccessToken() never resolves an expired token, nor one after destroy() (issue 18, item 6)', () => {
   it('its renewal dropped by a login that succeeds: it resolves the login’s token', async () => {
     const { server, client, sleep } = signedInClient()
@@ -203,6 +222,26 @@ describe('getAccessToken() never resolves an expired token, nor one after destro
     expect(resolved).not.toBe(expired)
     expect(resolved).toBe(client.getState().accessToken)
     expect(client.getState().expiresAt).toBeGreaterThan(now())
+  })
+
+  it('its renewal dropped by a login that is dropped in turn and fails: it never resolves the expired token', async () => {
+    const { server, client, sleep } = signedInClient()
+    const expired = client.getState().accessToken
+    sleep(70_000)
+    const token = client.getAccessToken().catch((error: unknown) => error)
+    await flush()
+    const first = client.login({ username: 'bob', password: 'wrong' })
+    first.catch(() => null)
+    server.answer('refresh', answerFor('ada')) // dropped: the token follows the first login
+    await flush()
+    const second = client.login({ username: 'bob', password: 'builder' })
+    second.catch(() => null)
+    await flush()
+    server.answer('login', new AuthError('invalid_credentials', undefined, { status: 401 }))
+    await flush()
+    const resolved = await token
+    expect(resolved).not.toBe(expired)
+    expect(resolved).toBeInstanceOf(AuthError)
   })
 
   it('destroyed while its renewal is in flight: it resolves null', async () => {
@@ -386,5 +425,148 @@ describe('a user the structured-clone algorithm cannot copy, across tabs (issue 
     expect(server.stats.reuseDetections).toBe(0)
     expect([a, b].map((tab) => tab.getState().status)).toEqual(['authenticated', 'authenticated'])
     expect(warn.mock.calls.filter(([message]) => String(message).includes('plain-JSON'))).toHaveLength(1)
+  })
+})
+
+describe('a user that has neither a structured clone nor a JSON copy (nested too deep)', () => {
+  /** A user nested far deeper than JSON.stringify and the structured-clone algorithm can walk. */
+  const deepUser = () => {
+    let user: Record<string, unknown> = { sub: 'ada' }
+    for (let depth = 0; depth < 200_000; depth += 1) user = { a: user }
+    return user
+  }
+
+  it('setSession(), login() and a renewal succeed, and the session stays in this tab', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const user = deepUser()
+    const { server, client } = signedInClient({ crossTab: { name: `deep-user-${Date.now()}` } })
+    expect(() => client.setSession({ ...answerFor('ada'), user })).not.toThrow()
+    expect(client.getState().status).toBe('authenticated')
+    expect(client.getState().user).toBe(user)
+    const login = client.login(credentials)
+    await flush()
+    const loginUser = deepUser()
+    server.answer('login', { ...answerFor('ada'), user: loginUser })
+    expect((await login).user).toBe(loginUser)
+    await flush(48_000)
+    server.answer('refresh', { ...answerFor('ada'), user: deepUser() })
+    await flush()
+    const { status, error, refreshing, refreshAt } = client.getState()
+    expect({ status, error, refreshing }).toEqual({ status: 'authenticated', error: null, refreshing: false })
+    expect(refreshAt).toBeGreaterThan(Date.now())
+  })
+})
+
+describe('destroy() while a login waits for the refresh lock', () => {
+  it('sends no login request, and the login rejects', async () => {
+    const locks = installLockShim()
+    try {
+      const name = `destroyed-login-${Date.now()}`
+      let release = () => {}
+      // Another tab holds the refresh lock.
+      void navigator.locks.request(
+        `${name}:refresh`,
+        () => new Promise<void>((resolve) => (release = resolve)),
+      )
+      const { server, client } = signedInClient({ crossTab: { name } })
+      const login = client.login(credentials)
+      login.catch(() => null)
+      await flush(10)
+      client.destroy()
+      release()
+      await flush(10)
+      expect(server.waiting('login')).toBe(0)
+      await expect(login).rejects.toMatchObject({ code: 'network' })
+    } finally {
+      locks.uninstall()
+    }
+  })
+})
+
+describe('a logout in another tab ends a login in flight in a signed-out tab', () => {
+  it('the login rejects, and no tab is signed in', async () => {
+    const name = `logout-ends-login-${Date.now()}`
+    const other = signedInClient({ crossTab: { name } })
+    const { server, client } = signedInClient({ crossTab: { name }, initialSession: null })
+    await settle()
+    const login = client.login(credentials)
+    login.catch(() => null)
+    await settle()
+    void other.client.logout()
+    await settle()
+    server.answer('login', answerFor('ada'))
+    await settle()
+    await expect(login).rejects.toMatchObject({ code: 'session_expired' })
+    expect([client, other.client].map((tab) => tab.getState().status)).toEqual([
+      'unauthenticated',
+      'unauthenticated',
+    ])
+  })
+})
+
+describe('a wake-up that finds the renewal not yet due', () => {
+  it('arms it again from the clock, so it is not late by the time the laptop slept', async () => {
+    const { server, client, sleep } = signedInClient()
+    const refreshAt = client.getState().refreshAt as number
+    await flush(10_000)
+    sleep(30_000) // the clock moves on; the armed timer does not
+    window.dispatchEvent(new Event('focus'))
+    await flush()
+    expect(server.waiting('refresh')).toBe(0)
+    await flush(refreshAt - Date.now() - 30_000)
+    expect(server.waiting('refresh')).toBe(1)
+  })
+  it('runs a retry that came due while the laptop slept at once', async () => {
+    const { server, client, sleep } = signedInClient()
+    client.refresh().catch(() => null)
+    await flush()
+    server.answer('refresh', new AuthError('server', undefined, { status: 503 }))
+    await flush()
+    expect(client.getState().error?.code).toBe('server')
+    sleep(10_000) // the backoff retry (about 1 s) is overdue; the token is not
+    window.dispatchEvent(new Event('focus'))
+    await flush()
+    expect(server.waiting('refresh')).toBe(1)
+  })
+})
+
+describe('client.fetch whose 401 arrives after logout()', () => {
+  it('returns the 401 and makes no renewal that could sign the user back in', async () => {
+    let answer = (_response: Response) => {}
+    const fetch = vi.fn(
+      () =>
+        new Promise<Response>((resolve) => {
+          answer = resolve
+        }),
+    )
+    const { server, client } = signedInClient({ fetch })
+    const response = client.fetch('/api/items')
+    await flush()
+    void client.logout()
+    answer(new Response(null, { status: 401 }))
+    await flush()
+    expect(server.waiting('refresh')).toBe(0)
+    expect((await response).status).toBe(401)
+    expect(client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'logout' })
+  })
+})
+
+describe('a renewal refused in another tab while a login is in flight', () => {
+  it('does not cancel the login the server accepts', async () => {
+    const name = `refused-elsewhere-${Date.now()}`
+    const other = signedInClient({ crossTab: { name } })
+    const { server, client } = signedInClient({ crossTab: { name } })
+    await settle()
+    const login = client.login({ username: 'bob', password: 'builder' })
+    login.catch(() => null)
+    other.client.refresh().catch(() => null)
+    await settle()
+    other.server.answer('refresh', refused())
+    await settle()
+    expect(other.client.getState()).toMatchObject({ status: 'unauthenticated', reason: 'expired' })
+    server.answer('login', answerFor('bob'))
+    await settle()
+    await expect(login).resolves.toMatchObject({ claims: { sub: 'bob' } })
+    expect(client.getState()).toMatchObject({ status: 'authenticated', claims: { sub: 'bob' } })
   })
 })
