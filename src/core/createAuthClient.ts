@@ -69,7 +69,7 @@ export function createAuthClient<User = RegisteredUser>(
     tabId,
     emit,
     () => transitions.shared(),
-    (session, cause) => adoptShared(session, cause),
+    (session, cause, since) => adoptShared(session, cause, since),
     // A logout anywhere ends a login in flight here too, even in a tab that is signed out; a renewal refused
     // elsewhere does not: the login the server accepts replaces the session that was refused.
     (reason, refused) => {
@@ -233,6 +233,7 @@ export function createAuthClient<User = RegisteredUser>(
   }
 
   async function signInWith(credentials: RegisteredCredentials, gen: number): Promise<Session<User>> {
+    const since = now()
     // Under the refresh lock: a renewal still in flight in any tab would otherwise land after the login
     // and leave the previous user's refresh cookie behind the new user's session.
     // Destroyed while waiting for the lock: nothing is sent.
@@ -249,12 +250,13 @@ export function createAuthClient<User = RegisteredUser>(
           ? 'Signed out while the login was in flight.'
           : undefined,
       )
-    return signIn(session)
+    return signIn(session, since)
   }
 
-  function signIn(session: SessionWithLifetime<User>): Session<User> {
+  /** `since`: when the call that got `session` began (a tab that signed out after it will not adopt it). */
+  function signIn(session: SessionWithLifetime<User>, since = now()): Session<User> {
     drop()
-    adopt(session, 'local', 'signin')
+    adopt(session, 'local', 'signin', since)
     return currentSession() as Session<User>
   }
 

@@ -8,8 +8,8 @@ import type { AuthEventMap, SignOutReason } from './types'
  * This tab's side of the cross-tab protocol: opens and closes the channel, answers the other tabs'
  * questions, routes their messages, and reports every message as a `message` event. The hooks:
  * - `shared()`: this tab's session as another tab receives it, or null;
- * - `onSession(session, cause)`: a session from another tab, shared after a sign-in or a renewal, or
- *   answered to this tab's question;
+ * - `onSession(session, cause, since)`: a session from another tab, shared after a sign-in (whose call began
+ *   at `since`) or a renewal, or answered to this tab's question;
  * - `onLogout(reason, refused)`: another tab signed out (`refused`: because the server refused its renewal);
  * - `onSignin()`: storage fallback, another tab signed in and no token travelled with it.
  */
@@ -18,7 +18,7 @@ export function createTabChannel<User>(
   id: string,
   emit: Emitter<AuthEventMap<User>>['emit'],
   shared: () => SharedSession<User> | null,
-  onSession: (session: SharedSession<User>, cause: 'signin' | 'refresh') => void,
+  onSession: (session: SharedSession<User>, cause: 'signin' | 'refresh', since?: number) => void,
   onLogout: (reason: SignOutReason, refused: boolean) => void,
   onSignin: () => void,
 ) {
@@ -51,7 +51,7 @@ export function createTabChannel<User>(
               message.reason === 'idle' ? 'idle' : 'other-tab',
               !!message.reason && message.reason !== 'idle',
             )
-          else if (message.type === 'session') onSession(message.session, message.cause)
+          else if (message.type === 'session') onSession(message.session, message.cause, message.since)
           else if (message.type === 'signin') onSignin()
           else if (message.type === 'ask') {
             const session = shared()

@@ -14,9 +14,17 @@ export interface SharedSession<User = unknown> {
 export type TabMessage<User = unknown> =
   /**
    * `cause` tells a sign-in (login, `setSession`) from a renewal: a tab that is signed out adopts only the
-   * former, so a renewal that raced a logout cannot sign it back in.
+   * former, so a renewal that raced a logout cannot sign it back in. `since` (a sign-in: when its call began;
+   * tabs share one clock) lets a tab that signed out after that moment drop it: a login that crossed a logout
+   * in another tab must not sign that tab back in.
    */
-  | { type: 'session'; from: string; session: SharedSession<User>; cause: 'signin' | 'refresh' }
+  | {
+      type: 'session'
+      from: string
+      session: SharedSession<User>
+      cause: 'signin' | 'refresh'
+      since?: number | undefined
+    }
   /**
    * `reason` is set when an add-on signed out for its own cause (`idle`: the receiving tab signs out with it),
    * or when the server refused a renewal (`expired`, `revoked`: a login in flight in the receiving tab goes on).

@@ -71,6 +71,7 @@ export function createTransitions<User>(
     session: SessionWithLifetime<User> | SharedSession<User>,
     from: 'local' | 'tab',
     cause: 'signin' | 'refresh',
+    since?: number,
   ) {
     const previous = get()
     let signedIn = previous.status === 'authenticated'
@@ -104,11 +105,15 @@ export function createTransitions<User>(
     // A session this tab got from the server is shared with the other tabs (with its lifetime, so they
     // schedule the same renewal).
     const copy = local && transferable(session)
-    if (copy) hooks.post({ type: 'session', cause, session: copy })
+    if (copy) hooks.post({ type: 'session', cause, session: copy, since })
   }
+
+  /** When this tab last signed out because a user (here or in another tab) or the idle timeout asked it to. */
+  let endedByUserAt = Number.NEGATIVE_INFINITY
 
   /** Signed out: whatever is in flight is dropped, and (`tell`) the other tabs follow. */
   function signOut(reason: SignOutReason, error: AuthError | null = null, tell = false) {
+    if (reason === 'logout' || reason === 'other-tab' || reason === 'idle') endedByUserAt = hooks.now()
     // Only a client that held a session signs out: a first visit finding none, or a failed restore, never did.
     const wasSignedIn = get().status === 'authenticated'
     hooks.drop()
@@ -128,12 +133,18 @@ export function createTransitions<User>(
   }
 
   /** A session from another tab, adopted only when it continues or replaces this tab's one. */
-  function adoptShared(session: SharedSession<User>, cause: 'signin' | 'refresh') {
+  function adoptShared(session: SharedSession<User>, cause: 'signin' | 'refresh', since?: number) {
     const s = get()
     const sameUser = s.status === 'authenticated' && subjectOf(s) === subjectOf(session)
     // A renewal only continues a session this tab holds or is still restoring; one that reaches a tab signed
     // out, or holding another user, raced a logout or a sign-in elsewhere, and must not bring a session back.
-    if (session.expiresAt <= hooks.now() || (cause === 'refresh' && !sameUser && !unrestored(s))) return
+    // Nor does a sign-in whose call began before this tab was signed out: it crossed that logout.
+    if (
+      session.expiresAt <= hooks.now() ||
+      (cause === 'refresh' && !sameUser && !unrestored(s)) ||
+      (since ?? Number.POSITIVE_INFINITY) <= endedByUserAt
+    )
+      return
     if (!sameUser || (s.expiresAt as number) < session.expiresAt) adopt(session, 'tab', cause)
   }
 

@@ -570,3 +570,40 @@ describe('a renewal refused in another tab while a login is in flight', () => {
     expect(client.getState()).toMatchObject({ status: 'authenticated', claims: { sub: 'bob' } })
   })
 })
+
+describe('a login that crosses a logout in another tab', () => {
+  it('signs no tab back in: the tab that signed out drops a sign-in whose call began before its logout', async () => {
+    const name = `login-crosses-logout-${Date.now()}`
+    const other = signedInClient({ crossTab: { name } })
+    const { server, client } = signedInClient({ crossTab: { name } })
+    await settle()
+    const login = client.login(credentials)
+    login.catch(() => null)
+    await settle()
+    // The login's answer and the other tab's logout in the same moment: each tab's message reaches the other
+    // after it acted on its own.
+    server.answer('login', answerFor('bob'))
+    void other.client.logout()
+    await settle()
+    expect([client, other.client].map((tab) => tab.getState().status)).toEqual([
+      'unauthenticated',
+      'unauthenticated',
+    ])
+  })
+
+  it('a sign-in that began after the logout is adopted by the tab that signed out', async () => {
+    const name = `login-after-logout-${Date.now()}`
+    const other = signedInClient({ crossTab: { name } })
+    const { server, client } = signedInClient({ crossTab: { name } })
+    await settle()
+    void other.client.logout()
+    await settle()
+    await flush(5)
+    const login = client.login(credentials)
+    await settle()
+    server.answer('login', answerFor('bob'))
+    await login
+    await settle()
+    expect([client, other.client].map((tab) => subject(tab))).toEqual(['bob', 'bob'])
+  })
+})
