@@ -34,7 +34,7 @@ export const renewable = (s: AuthState<unknown>) => s.status === 'authenticated'
 
 /**
  * Who a session belongs to, for the user-switch checks: the token's `sub`, or without claims (an opaque
- * access token, refresh rule 4) the user's `sub`; without either, the user's `id`.
+ * access token) the user's `sub`; without either, the user's `id`.
  */
 export const subjectOf = ({ claims, user }: { claims: JwtPayload | null; user: unknown }): unknown =>
   ((claims ?? user) as JwtPayload | null)?.sub ?? (user as { id?: unknown } | null)?.id

@@ -94,7 +94,7 @@ export function deepEqual(a: unknown, b: unknown, depth = 0): boolean {
 
 export interface SessionWithLifetime<User> extends Omit<Session<User>, 'claims'> {
   lifetime: number
-  /** `null` for an access token the answer marked as opaque (refresh rule 4). */
+  /** `null` for an access token the answer marked as opaque (see isOpaqueAnswer). */
   claims: JwtPayload | null
 }
 

@@ -1,7 +1,7 @@
 import type { ParsedTokenResponse, TokenResponse } from './types'
 
 /**
- * Refresh rule 4's one exception: an answer that marks its access token as opaque
+ * The one token that is not a JWT the client accepts: an answer that marks its access token as opaque
  * (`"access_token_format": "opaque"`, which the session gateway sends for providers whose access tokens are
  * not JWTs) is accepted without claims when the token is header-safe (visible ASCII only: it goes into an
  * `Authorization` header as it is) and the answer says how long it lives (a positive `expires_in`; an
