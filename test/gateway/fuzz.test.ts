@@ -8,22 +8,11 @@ import { AuthError } from 'react-jwt-session/core'
 import { createSessionGateway, type UpstreamAdapter, type UpstreamTokens } from 'react-jwt-session/gateway'
 import { createTestToken } from 'react-jwt-session/testing'
 import { describe, expect, it } from 'vitest'
+import { mulberry32 as random } from '../fuzz/prng'
 
 const SECRET = 'fuzz-secret-fuzz-secret-fuzz-secret-32'
 const ORIGIN = 'https://app.example'
 const PLANTED = 'PLANTED-UPSTREAM-DETAIL'
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed from its seed. */
-function random(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const deep = (depth: number) => {
   let value: unknown = {}

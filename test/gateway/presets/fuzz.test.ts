@@ -14,6 +14,7 @@ import { simplejwt } from 'react-jwt-session/gateway/simplejwt'
 import { supabase } from 'react-jwt-session/gateway/supabase'
 import { createTestToken } from 'react-jwt-session/testing'
 import { describe, expect, it } from 'vitest'
+import { mulberry32 as random } from '../../fuzz/prng'
 import { fakeUpstream } from './fakeUpstream'
 
 const PLANTED = createTestToken({ sub: 'fuzz' })
@@ -42,17 +43,6 @@ const presets: Array<[string, UpstreamAdapter]> = [
   ['nhost', nhost({ authUrl: 'https://auth.example/v1' })],
   ['aspnetIdentity', aspnetIdentity({ url: 'https://api.example' })],
 ]
-
-/** mulberry32: a small seeded generator, so a failure names a seed that replays it. */
-function random(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function drawAnswer(rand: () => number): Response | 'network' {
   const one = <T>(items: T[]): T => items[Math.floor(rand() * items.length)] as T
