@@ -71,7 +71,7 @@ interface Tab {
   refreshingSince: number | null
   statusFrom: AuthState<unknown>['status'] | null
   signoutReported: boolean
-  retryWatch: { from: number; until: number; seconds: number; note: string } | null
+  retryWatch: { from: number; until: number; seconds: number; note: string; token: string | null } | null
   /** Calls and wake-up events that may make this tab renew at once (they end the Retry-After watch). */
   pokes: number
   /** When `refreshAt` last changed (virtual ms). */
@@ -334,7 +334,9 @@ export async function runSequence(
     if (record.kind === 'refresh') {
       const watch = tab.retryWatch
       tab.retryWatch = null
-      if (watch && vnow() < watch.until)
+      // The watch is for the retry of the renewal the server turned away: a tab that adopted another session
+      // since (another tab's successful renewal) renews that one on its own schedule.
+      if (watch && vnow() < watch.until && state.accessToken === watch.token)
         violate(
           'retry-after-honoured',
           `${tab.label} renewed ${vnow() - watch.from} ms after "${watch.note}" (Retry-After ${watch.seconds} s), with nothing asking for it`,
@@ -393,7 +395,13 @@ export async function runSequence(
         : vnow() + record.retryAfter * 1000
       // A token that would expire before the server's time is up may be tried earlier (capped).
       if (expiresAt === null || expiresAt - Date.now() > 2 * record.retryAfter * 1000 + 10_000)
-        tab.retryWatch = { from: vnow(), until, seconds: record.retryAfter, note: record.note }
+        tab.retryWatch = {
+          from: vnow(),
+          until,
+          seconds: record.retryAfter,
+          note: record.note,
+          token: tab.client.getState().accessToken,
+        }
     }
   }
 
