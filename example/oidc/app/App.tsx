@@ -21,9 +21,13 @@ function ToProvider() {
   // rather than sending the browser straight back to the provider.
   const error = new URLSearchParams(location.search).get('auth_error')
   const path = location.pathname + location.search.replace(/[?&]auth_error=[^&]*/, '') + location.hash
+  // This tab's user just signed out: the page is on its way to the provider's sign-out page, and a redirect to
+  // its sign-in page would race that navigation.
+  const signingOut = useSession().reason === 'logout'
   useEffect(() => {
-    if (!error) location.assign(`/auth/login?returnTo=${encodeURIComponent(path)}`)
-  }, [error, path])
+    if (!error && !signingOut) location.assign(`/auth/login?returnTo=${encodeURIComponent(path)}`)
+  }, [error, signingOut, path])
+  if (signingOut) return <p>Signing out…</p>
   if (!error) return <p>Loading…</p> // shown until the provider's page loads: never a blank page
   return (
     <p role="alert">
