@@ -2,13 +2,10 @@
 // `npm run example:oidc`, as the README says: the command starts the OpenID Provider and the page with the
 // gateway; a real Chromium opens the page, is sent to the provider's sign-in form, signs in, comes back signed
 // in, sees the API answer with the provider's access token, and signs out.
-import { type ChildProcess, spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { buildDemoApp, collectConsole, launchChromium, scanForTokens, waitFor } from './support'
+import { buildDemoApp, collectConsole, launchChromium, runScript, scanForTokens, waitFor } from './support'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
 const cleanups: Array<() => Promise<unknown>> = []
 let browser: Browser
 let appDir: string
@@ -23,31 +20,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-/** Runs the npm script's command; resolves with the URL it prints, or rejects with its output. */
-function startExample(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ['example/oidc/start.mjs'], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const output: string[] = []
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  child.stdout?.on('data', (chunk) => output.push(String(chunk)))
-  child.stderr?.on('data', (chunk) => output.push(String(chunk)))
-  const ready = new Promise<string>((resolve, reject) => {
-    const look = () => {
-      const match = /OpenID Provider: (http:\/\/127\.0\.0\.1:\d+)/.exec(output.join(''))
-      if (match?.[1]) resolve(match[1])
-    }
-    child.stdout?.on('data', look)
-    void exited.then((code) => reject(new Error(`the example exited (${code}):\n${output.join('')}`)))
-  })
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM')
-    return exited
-  }
-  return { ready, output, stop }
-}
+/** Runs the npm script's command; `ready` resolves with the URL it prints, or rejects with its output. */
+const startExample = (env: Record<string, string>) =>
+  runScript('example/oidc/start.mjs', /OpenID Provider: (http:\/\/127\.0\.0\.1:\d+)/, env)
 
 describe('npm run example:oidc', () => {
   it('opens the page, signs in at the provider, comes back signed in with the API answering, and signs out', async () => {

@@ -2,8 +2,6 @@
 // `npm run example:simplejwt`, as the README says: the command starts Django REST framework SimpleJWT, the
 // gateway and the demo app on one origin; a real Chromium signs in through the demo's form, sees Django's
 // items, renews silently and signs out.
-import { type ChildProcess, spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { SIMPLEJWT_INSTALL } from '../../example/simplejwt/startSimpleJwt.mjs'
 import {
@@ -12,40 +10,18 @@ import {
   countRequests,
   newDemoContext,
   recordApiCalls,
+  runScript,
   scanForTokens,
   setUpDemoSuite,
   signIn,
   waitFor,
 } from './support'
 
-const root = fileURLToPath(new URL('../../', import.meta.url))
 const suite = setUpDemoSuite()
 
-/** Runs the npm script's command; resolves with the URL it prints, or rejects with its output. */
-function startExample(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ['example/simplejwt/start.mjs'], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const output: string[] = []
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  child.stdout?.on('data', (chunk) => output.push(String(chunk)))
-  child.stderr?.on('data', (chunk) => output.push(String(chunk)))
-  const ready = new Promise<string>((resolve, reject) => {
-    const look = () => {
-      const match = /SimpleJWT: (http:\/\/127\.0\.0\.1:\d+)/.exec(output.join(''))
-      if (match?.[1]) resolve(match[1])
-    }
-    child.stdout?.on('data', look)
-    void exited.then((code) => reject(new Error(`the example exited (${code}):\n${output.join('')}`)))
-  })
-  const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM')
-    return exited
-  }
-  return { ready, exited, output, stop }
-}
+/** Runs the npm script's command; `ready` resolves with the URL it prints, or rejects with its output. */
+const startExample = (env: Record<string, string>) =>
+  runScript('example/simplejwt/start.mjs', /SimpleJWT: (http:\/\/127\.0\.0\.1:\d+)/, env)
 
 describe('npm run example:simplejwt', () => {
   it('serves the demo against SimpleJWT through the gateway: sign-in, Django items, silent renewal, sign-out', async () => {

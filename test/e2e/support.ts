@@ -1,6 +1,6 @@
 // Shared pieces of the end-to-end tests: the demo app built once, the reference server, Chromium, and a
 // scanner that looks for JWT-shaped strings wherever a page could leak one.
-import { execFile } from 'node:child_process'
+import { type ChildProcess, execFile, spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
@@ -272,4 +272,34 @@ export function setUpDemoSuite() {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
   })
   return suite
+}
+
+/**
+ * Runs `node <script>` from the repository root, as its npm script does. `ready` resolves with what `readyLine`
+ * captures from the output (the URL the script prints), or rejects with the whole output when the script exits
+ * first; `stop` ends it and resolves with its exit code.
+ */
+export function runScript(script: string, readyLine: RegExp, env: Record<string, string>) {
+  const child: ChildProcess = spawn(process.execPath, [script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const output: string[] = []
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  child.stdout?.on('data', (chunk) => output.push(String(chunk)))
+  child.stderr?.on('data', (chunk) => output.push(String(chunk)))
+  const ready = new Promise<string>((resolve, reject) => {
+    const look = () => {
+      const match = readyLine.exec(output.join(''))
+      if (match?.[1]) resolve(match[1])
+    }
+    child.stdout?.on('data', look)
+    void exited.then((code) => reject(new Error(`${script} exited (${code}):\n${output.join('')}`)))
+  })
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM')
+    return exited
+  }
+  return { ready, exited, output, stop }
 }
