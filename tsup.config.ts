@@ -39,6 +39,7 @@ export default defineConfig({
     server: 'src/server/index.ts',
     testing: 'src/testing/index.ts',
     'testing-react': 'src/testing/react/index.ts',
+    'storage-events': 'src/storageEvents/index.ts',
     idle: 'src/idle/index.ts',
     devtools: 'src/devtools/index.ts',
     'devtools/production': 'src/devtools/production.ts',

@@ -14,6 +14,7 @@ export const packageEntries = [
   { subpath: './server', source: 'src/server/index.ts' },
   { subpath: './testing', source: 'src/testing/index.ts' },
   { subpath: './testing/react', source: 'src/testing/react/index.ts' },
+  { subpath: './storage-events', source: 'src/storageEvents/index.ts' },
   { subpath: './idle', source: 'src/idle/index.ts' },
   { subpath: './devtools', source: 'src/devtools/index.ts' },
   { subpath: './devtools/production', source: 'src/devtools/production.ts' },

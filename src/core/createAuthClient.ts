@@ -138,7 +138,7 @@ export function createAuthClient<User = RegisteredUser>(
     )
 
   const locked = <T>(task: () => Promise<T>): Promise<T> =>
-    channel === null ? task() : withRefreshLock(channel, requestTimeout, task)
+    channel === null ? task() : withRefreshLock(channel.name, requestTimeout, task)
 
   function start(): () => void {
     if (destroyed) {
@@ -313,7 +313,7 @@ export function createAuthClient<User = RegisteredUser>(
       apiOrigins: config.apiOrigins,
     }),
     on,
-    getTabInfo: () => ({ id: tabId, kind: tabs.kind(), name: channel }),
+    getTabInfo: () => ({ id: tabId, kind: tabs.kind(), name: channel?.name ?? null }),
     destroy,
   }
 }

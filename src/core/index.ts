@@ -15,6 +15,7 @@ export type {
   AuthStatus,
   AuthTransport,
   Credentials,
+  CrossTabFallback,
   GetAccessTokenOptions,
   JwtPayload,
   LogoutOptions,

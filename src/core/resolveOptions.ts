@@ -12,15 +12,13 @@ export function resolveOptions<User>(options: AuthClientOptions<User>) {
   const parse = options.parseTokenResponse ?? parseTokenResponse
   const getFetch = (): typeof fetch => options.fetch ?? globalThis.fetch
   const { refreshMargin, crossTab, sessionHint } = options
-  const channel =
-    crossTab === false
-      ? null
-      : ((typeof crossTab === 'object' ? crossTab.name : undefined) ?? DEFAULT_CHANNEL_NAME)
-  const hintKey = `${channel ?? DEFAULT_CHANNEL_NAME}:has-session`
+  const { name = DEFAULT_CHANNEL_NAME, fallback } = typeof crossTab === 'object' ? crossTab : {}
+  const hintKey = `${name}:has-session`
   return {
     now,
     getFetch,
-    channel,
+    /** The channel and lock name and how tabs talk where BroadcastChannel is missing; `null`: no cross-tab. */
+    channel: crossTab === false ? null : { name, fallback },
     requestTimeout: options.requestTimeout ?? 10_000,
     apiOrigins: options.apiOrigins ?? [],
     transport:

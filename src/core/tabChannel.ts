@@ -2,7 +2,7 @@ import type { Emitter } from './createEmitter'
 import { openTabSync } from './crossTab'
 import { createTabPeers } from './tabPeers'
 import type { Outgoing, SharedSession, TabSync } from './tabProtocol'
-import type { AuthEventMap, SignOutReason } from './types'
+import type { AuthEventMap, CrossTabFallback, SignOutReason } from './types'
 
 /**
  * This tab's side of the cross-tab protocol: opens and closes the channel, answers the other tabs'
@@ -14,7 +14,7 @@ import type { AuthEventMap, SignOutReason } from './types'
  * - `onSignin()`: storage fallback, another tab signed in and no token travelled with it.
  */
 export function createTabChannel<User>(
-  name: string | null,
+  channel: { name: string; fallback: CrossTabFallback | undefined } | null,
   id: string,
   emit: Emitter<AuthEventMap<User>>['emit'],
   shared: () => SharedSession<User> | null,
@@ -34,9 +34,9 @@ export function createTabChannel<User>(
     kind: () => sync?.kind ?? 'none',
     post,
     open() {
-      if (name === null) return
+      if (channel === null) return
       sync = openTabSync<User>(
-        name,
+        channel.name,
         (message) => {
           if (message.type === 'answer' && message.to !== id) return
           const broadcast = sync?.kind === 'broadcast'
@@ -59,6 +59,7 @@ export function createTabChannel<User>(
           } else peers.answered(message.session, message.from)
         },
         id,
+        channel.fallback,
       )
       // Reopened while a question waits (StrictMode unmounts and mounts again at once): the old channel is
       // closed, so ask again on the new one; the original wait still bounds it.

@@ -1,6 +1,7 @@
 import type { JwtPayload } from 'jwt-decode'
 import type { StoreApi } from 'zustand/vanilla'
 import type { AuthError } from './AuthError'
+import type { TabSync } from './tabProtocol'
 
 export type { JwtPayload }
 
@@ -117,6 +118,17 @@ export interface AuthEndpoints {
   logoutEverywhere: string
 }
 
+/**
+ * A channel between tabs for browsers without BroadcastChannel: `storageEvents` from
+ * `react-jwt-session/storage-events`. Opens on `name` and hands every message it hears to `receive`;
+ * `undefined` when it cannot open here.
+ */
+export type CrossTabFallback = (
+  name: string,
+  receive: (data: unknown) => void,
+  id: string,
+) => TabSync<unknown> | undefined
+
 export interface AuthClientOptions<User = RegisteredUser> {
   /** URLs of the auth endpoints (POST, JSON, `credentials: 'include'`). */
   endpoints?: Partial<AuthEndpoints>
@@ -128,8 +140,13 @@ export interface AuthClientOptions<User = RegisteredUser> {
   getUser?: (claims: RegisteredClaims, body: TokenResponse) => User
   /** How long before expiry the refresh starts, in ms. @default min(60_000, 20% of the token's lifetime) */
   refreshMargin?: number
-  /** One session across the tabs of a browser. `{ name }` names the channel and lock. @default true */
-  crossTab?: boolean | { name?: string }
+  /**
+   * One session across the tabs of a browser. `{ name }` names the channel and lock; `{ fallback }` is how
+   * tabs talk where BroadcastChannel is missing (Safari before 15.4): pass `storageEvents` from
+   * `react-jwt-session/storage-events` to carry sign-in and sign-out there too.
+   * @default true
+   */
+  crossTab?: boolean | { name?: string; fallback?: CrossTabFallback }
   /** Further origins `client.fetch` may send the token to; the page's own origin always qualifies. @default [] */
   apiOrigins?: string[]
   /** The fetch implementation, for tests. @default the global fetch, looked up at call time */

@@ -21,8 +21,9 @@ export function launchChromium(): Promise<Browser> {
 let bundled: Promise<string> | undefined
 
 /**
- * `src/core` as one IIFE script that puts `createAuthClient` on `window.ReactJwtSession`. `plugins` build a
- * modified copy of the package (another release of it, say); without them the build is made once and reused.
+ * `src/core` as one IIFE script that puts `createAuthClient` (and the opt-in `storageEvents`) on
+ * `window.ReactJwtSession`. `plugins` build a modified copy of the package (another release of it, say);
+ * without them the build is made once and reused.
  */
 export function bundleClient(plugins: Plugin[] = []): Promise<string> {
   if (plugins.length === 0) {
@@ -36,7 +37,8 @@ function buildClient(plugins: Plugin[]): Promise<string> {
   return build({
     stdin: {
       contents:
-        "import { createAuthClient } from './src/core/index.ts'\nwindow.ReactJwtSession = { createAuthClient }\n",
+        "import { createAuthClient } from './src/core/index.ts'\nimport { storageEvents } from './src/storageEvents/index.ts'\n" +
+        'window.ReactJwtSession = { createAuthClient, storageEvents }\n',
       resolveDir: root,
       sourcefile: 'test-entry.ts',
       loader: 'ts',
@@ -57,14 +59,22 @@ function buildClient(plugins: Plugin[]): Promise<string> {
 
 /**
  * The test page. Query parameters: `name` (channel and lock name), `crossTab=off`, `requestTimeout` (ms),
- * `noBroadcastChannel=1` (the storage-event fallback, removed before the client loads), `build` (which build of
+ * `noBroadcastChannel=1` (BroadcastChannel removed before the client loads, and the page opts in to the
+ * storage-event fallback), `build` (which build of
  * the client the page loads). It never logs or stores a token: the tests identify a
  * token by its `jti` claim.
  */
 export const pageScript = `
 const params = new URLSearchParams(location.search)
 const client = window.ReactJwtSession.createAuthClient({
-  crossTab: params.get('crossTab') === 'off' ? false : { name: params.get('name') || 'rjs-browser-test' },
+  crossTab:
+    params.get('crossTab') === 'off'
+      ? false
+      : {
+          name: params.get('name') || 'rjs-browser-test',
+          // The storage-event channel is opt-in: a page without BroadcastChannel opts in to it.
+          fallback: params.get('noBroadcastChannel') === '1' ? window.ReactJwtSession.storageEvents : undefined,
+        },
   requestTimeout: Number(params.get('requestTimeout') || 10000),
 })
 const view = document.getElementById('status')

@@ -6,6 +6,7 @@ import {
   createAuthClient,
   type TokenResponse,
 } from 'react-jwt-session/core'
+import { storageEvents } from 'react-jwt-session/storage-events'
 import { createTestAuthServer, type TestAuthServer } from 'react-jwt-session/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { openTabSync } from '../../src/core/crossTab'
@@ -391,7 +392,7 @@ describe('sign-out and sign-in reach every tab', () => {
   })
 })
 
-describe('storage-event fallback (no BroadcastChannel)', () => {
+describe('storage-event fallback (no BroadcastChannel, crossTab.fallback: storageEvents)', () => {
   it('propagates sign-in and sign-out through one key holding only { type, at, v }, never a token', async () => {
     vi.stubGlobal('BroadcastChannel', undefined)
     const key = `${name}:event`
@@ -402,10 +403,11 @@ describe('storage-event fallback (no BroadcastChannel)', () => {
       setItemReal.call(this, k, v)
     })
     const server = makeServer()
-    const a = openTab(server)
-    const b = openTab(server)
+    const a = openTab(server, { crossTab: { name, fallback: storageEvents } })
+    const b = openTab(server, { crossTab: { name, fallback: storageEvents } })
     await vi.advanceTimersByTimeAsync(200)
     expect(statuses([a, b])).toEqual(['unauthenticated', 'unauthenticated'])
+    expect(a.client.getTabInfo().kind).toBe('storage')
 
     /** What the browser does in the other tabs after a write to localStorage. */
     const deliver = () => {
@@ -455,6 +457,23 @@ describe('storage-event fallback (no BroadcastChannel)', () => {
       const k = localStorage.key(i) ?? ''
       expect(`${k}=${localStorage.getItem(k)}`).not.toMatch(jwtShaped)
     }
+  })
+
+  it('is opt-in: without it the tabs of such a browser do not hear each other, and development says how to opt in', async () => {
+    vi.stubGlobal('BroadcastChannel', undefined)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const setItem = vi.spyOn(Storage.prototype, 'setItem')
+    const server = makeServer()
+    const a = openTab(server)
+    const b = openTab(server)
+    await vi.advanceTimersByTimeAsync(200)
+    expect([a.client.getTabInfo().kind, b.client.getTabInfo().kind]).toEqual(['none', 'none'])
+    await run(a.client.login({ username: 'ada', password: 'lovelace' }))
+    await run(a.client.logout())
+    expect(setItem.mock.calls.filter(([k]) => k === `${name}:event`)).toEqual([])
+    const warnings = warn.mock.calls.map(([message]) => String(message))
+    expect(warnings.filter((message) => message.includes('no BroadcastChannel'))).toHaveLength(1)
+    expect(warnings.join('\n')).toContain('crossTab: { fallback: storageEvents }')
   })
 })
 
@@ -632,13 +651,18 @@ function rawChannel() {
 }
 
 /** A tab sync whose received messages are recorded; `next()` waits for the next one. */
-function syncWithInbox() {
+function syncWithInbox(fallback?: typeof storageEvents) {
   const inbox: TabMessage[] = []
   const waiting: Array<() => void> = []
-  const sync = openTabSync<unknown>(name, (message) => {
-    inbox.push(message)
-    waiting.shift()?.()
-  })
+  const sync = openTabSync<unknown>(
+    name,
+    (message) => {
+      inbox.push(message)
+      waiting.shift()?.()
+    },
+    undefined,
+    fallback,
+  )
   cleanups.push(() => sync.close())
   return {
     sync,
@@ -722,14 +746,14 @@ describe('openTabSync over BroadcastChannel', () => {
   })
 })
 
-describe('openTabSync over storage events (no BroadcastChannel)', () => {
+describe('openTabSync over storageEvents (no BroadcastChannel)', () => {
   const key = () => `${name}:event`
   const storageEvent = (newValue: string | null, eventKey = key()) =>
     window.dispatchEvent(new StorageEvent('storage', { key: eventKey, newValue, storageArea: localStorage }))
 
   it('writes only sign-in and sign-out, as { type, at, v }, never a session', () => {
     vi.stubGlobal('BroadcastChannel', undefined)
-    const { sync } = syncWithInbox()
+    const { sync } = syncWithInbox(storageEvents)
     expect(sync.kind).toBe('storage')
 
     sync.post({ type: 'session', cause: 'refresh', session: sharedSession })
@@ -753,7 +777,7 @@ describe('openTabSync over storage events (no BroadcastChannel)', () => {
 
   it('takes sign-in of its own version and sign-out of any; ignores other keys, other types and junk', () => {
     vi.stubGlobal('BroadcastChannel', undefined)
-    const { inbox } = syncWithInbox()
+    const { inbox } = syncWithInbox(storageEvents)
     storageEvent(JSON.stringify({ type: 'signin', at: 1, v: 2 }))
     storageEvent(JSON.stringify({ type: 'signin', at: 2 }))
     storageEvent(JSON.stringify({ type: 'session', at: 3, v: TAB_PROTOCOL }))
@@ -771,7 +795,7 @@ describe('openTabSync over storage events (no BroadcastChannel)', () => {
 
   it('stops listening on close()', () => {
     vi.stubGlobal('BroadcastChannel', undefined)
-    const { sync, inbox } = syncWithInbox()
+    const { sync, inbox } = syncWithInbox(storageEvents)
     sync.close()
     storageEvent(JSON.stringify({ type: 'logout', at: 1, v: TAB_PROTOCOL }))
     expect(inbox).toEqual([])
@@ -782,7 +806,7 @@ describe('openTabSync over storage events (no BroadcastChannel)', () => {
     vi.stubGlobal('localStorage', undefined)
     // Put back before the after-each hook, which clears localStorage.
     cleanups.push(() => vi.unstubAllGlobals())
-    const { sync } = syncWithInbox()
+    const { sync } = syncWithInbox(storageEvents)
     expect(sync.kind).toBe('none')
     expect(() => sync.post({ type: 'logout' })).not.toThrow()
   })

@@ -1,4 +1,5 @@
 import { AuthError, createAuthClient } from 'react-jwt-session/core'
+import { storageEvents } from 'react-jwt-session/storage-events'
 import { createTestAuthServer } from 'react-jwt-session/testing'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { credentials, flush, setup } from '../helpers/clients'
@@ -250,8 +251,9 @@ describe('the idle reason across tabs', () => {
     const deliver = () =>
       window.dispatchEvent(new StorageEvent('storage', { key, newValue: localStorage.getItem(key) }))
     const server = createTestAuthServer({ accessTtl: 600, users: tabUsers, latency: 20 })
-    const a = openTab(server, name, cleanups)
-    const b = openTab(server, name, cleanups)
+    const fallback = { crossTab: { name, fallback: storageEvents } }
+    const a = openTab(server, name, cleanups, fallback)
+    const b = openTab(server, name, cleanups, fallback)
     await elapse(300)
     await run(a.login(ada))
     deliver()

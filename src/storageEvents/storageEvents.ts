@@ -1,17 +1,20 @@
-import { listen } from './listen'
-import { safeLocalStorage } from './safeLocalStorage'
-import { type Outgoing, TAB_PROTOCOL, type TabSync } from './tabProtocol'
+import { listen } from '../core/listen'
+import { safeLocalStorage } from '../core/safeLocalStorage'
+import { type Outgoing, TAB_PROTOCOL, type TabSync } from '../core/tabProtocol'
+import type { CrossTabFallback } from '../core/types'
 
 /**
- * The cross-tab channel where BroadcastChannel is missing: `storage` events on the localStorage key
- * `${name}:event`, which only ever holds `{ type, at, v, reason? }` (never a token). Only sign-in and sign-out
- * travel this way; each tab renews on its own. `undefined` where there is no localStorage (or no window).
+ * The cross-tab channel for browsers without BroadcastChannel (Safari before 15.4): `storage` events on the
+ * localStorage key `${name}:event`, which only ever holds `{ type, at, v, reason? }` (never a token). Only
+ * sign-in and sign-out travel this way; each tab renews on its own. Opt in with
+ * `createAuthClient({ crossTab: { fallback: storageEvents } })`; without it such a browser's tabs do not hear
+ * each other (`getTabInfo().kind` is `none`). Opens nothing where there is no localStorage (or no window).
+ *
+ * @example
+ * import { storageEvents } from 'react-jwt-session/storage-events'
+ * const authClient = createAuthClient({ crossTab: { fallback: storageEvents } })
  */
-export function openStorageSync<User>(
-  name: string,
-  receive: (data: unknown) => void,
-  id: string,
-): TabSync<User> | undefined {
+export const storageEvents: CrossTabFallback = (name, receive, id) => {
   const storage = safeLocalStorage()
   if (!storage || typeof window === 'undefined') return undefined
   const key = `${name}:event`
@@ -29,10 +32,10 @@ export function openStorageSync<User>(
     }
   }
   const stopListening = listen(window, 'storage', onStorage)
-  return {
+  const sync: TabSync<unknown> = {
     kind: 'storage',
     id,
-    post: (message: Outgoing<User>) => {
+    post: (message: Outgoing<unknown>) => {
       // A sign-in travels without its session; a renewal stays in its tab.
       const type = message.type === 'session' && message.cause === 'signin' ? 'signin' : message.type
       if (type !== 'logout' && type !== 'signin') return
@@ -47,4 +50,5 @@ export function openStorageSync<User>(
     },
     close: stopListening,
   }
+  return sync
 }
