@@ -33,8 +33,8 @@ export type TabMessage<User = unknown> =
   | { type: 'ask'; from: string }
   | { type: 'answer'; from: string; to: string; session: SharedSession<User> }
   /**
-   * Someone signed in and no session travelled with it (the storage-event fallback, or a session the
-   * structured-clone algorithm cannot copy): the receiving tab renews on its own.
+   * Someone signed in and no session travelled with it (the opt-in storage-event channel carries no session):
+   * the receiving tab renews on its own.
    */
   | { type: 'signin'; from: string }
 
@@ -42,7 +42,7 @@ export type Outgoing<User> =
   TabMessage<User> extends infer M ? (M extends { from: string } ? Omit<M, 'from'> : never) : never
 
 export interface TabSync<User> {
-  /** How messages travel: `broadcast` carries sessions; `storage` carries only sign-in and sign-out. */
+  /** How messages travel: `broadcast` carries sessions; `storage` (opt-in) carries only sign-in and sign-out. */
   readonly kind: 'broadcast' | 'storage' | 'none'
   readonly id: string
   /** Sends `message`; returns the type that travelled (the storage fallback sends less, `none` nothing). */
