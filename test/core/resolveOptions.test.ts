@@ -1,3 +1,4 @@
+import { storageEvents } from 'react-jwt-session/storage-events'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { resolveOptions } from '../../src/core/resolveOptions'
 
@@ -21,8 +22,15 @@ describe('resolveOptions', () => {
   })
 
   it('the channel name, the hint under it (a boolean only) and the other defaults', () => {
-    expect(resolveOptions({}).channel).toBe('react-jwt-session')
-    expect(resolveOptions({ crossTab: { name: 'app' } }).channel).toBe('app')
+    expect(resolveOptions({}).channel).toEqual({ name: 'react-jwt-session', fallback: undefined })
+    expect(resolveOptions({ crossTab: { name: 'app' } }).channel).toEqual({
+      name: 'app',
+      fallback: undefined,
+    })
+    expect(resolveOptions({ crossTab: { fallback: storageEvents } }).channel).toEqual({
+      name: 'react-jwt-session',
+      fallback: storageEvents,
+    })
     expect(resolveOptions({ crossTab: false }).channel).toBeNull()
     expect(resolveOptions({}).requestTimeout).toBe(10_000)
     const hinted = resolveOptions({ sessionHint: true, crossTab: { name: 'app' } })
