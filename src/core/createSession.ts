@@ -108,44 +108,34 @@ export function createSession<User>(
   parse: (body: TokenResponse) => ParsedTokenResponse,
   getUser: ((claims: JwtPayload, body: TokenResponse) => User) | undefined,
 ): SessionWithLifetime<User> {
-  let parsed: ParsedTokenResponse
   try {
-    parsed = parse(body)
+    const parsed = parse(body)
+    if (parsed === null || typeof parsed !== 'object' || typeof parsed.accessToken !== 'string') {
+      throw new AuthError(
+        'bad_response',
+        typeof process === 'object' && process.env.NODE_ENV !== 'production'
+          ? 'parseTokenResponse returned no accessToken.'
+          : undefined,
+      )
+    }
+    const claims = isOpaqueAnswer(body, parsed) ? null : decodeToken(parsed.accessToken)
+    const { expiresAt, lifetime } = computeExpiry(parsed, claims ?? {}, receivedAt)
+    const user = getUser
+      ? getUser(claims ?? {}, body)
+      : ((parsed.user ?? userFromClaims(claims ?? {})) as User)
+    return { accessToken: parsed.accessToken, expiresAt, lifetime, claims, user }
   } catch (error) {
+    // The checks above throw AuthError; anything else came from the app's parseTokenResponse or getUser, which
+    // the client would otherwise report as "server unreachable".
     if (isAuthError(error)) throw error
     throw new AuthError(
       'bad_response',
       typeof process === 'object' && process.env.NODE_ENV !== 'production'
-        ? 'parseTokenResponse threw on the server answer.'
+        ? 'parseTokenResponse or getUser threw on the server answer.'
         : undefined,
       { cause: error },
     )
   }
-  if (parsed === null || typeof parsed !== 'object' || typeof parsed.accessToken !== 'string') {
-    throw new AuthError(
-      'bad_response',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
-        ? 'parseTokenResponse returned no accessToken.'
-        : undefined,
-    )
-  }
-  const claims = isOpaqueAnswer(body, parsed) ? null : decodeToken(parsed.accessToken)
-  const { expiresAt, lifetime } = computeExpiry(parsed, claims ?? {}, receivedAt)
-  let user: User
-  try {
-    user = getUser ? getUser(claims ?? {}, body) : ((parsed.user ?? userFromClaims(claims ?? {})) as User)
-  } catch (error) {
-    // Otherwise the client would report the app's own getUser failure as "server unreachable".
-    if (isAuthError(error)) throw error
-    throw new AuthError(
-      'bad_response',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
-        ? 'getUser threw on the server answer.'
-        : undefined,
-      { cause: error },
-    )
-  }
-  return { accessToken: parsed.accessToken, expiresAt, lifetime, claims, user }
 }
 
 /** The state's session, or `null` unless signed in: the one place that builds a `Session` from the store. */

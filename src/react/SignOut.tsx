@@ -32,27 +32,26 @@ export function SignOut({ everywhere = false, onSignedOut, children = null }: Si
   // Named first, so a missing provider is reported as <SignOut>'s, not as the hook's inside it.
   useAuthContext('<SignOut>')
   // The same path as a sign-out button on `useLogout()`: one mutation, visible to TanStack's devtools.
-  const { mutateAsync } = useLogout()
+  const { mutate } = useLogout()
   const [done, setDone] = useState(false)
   const started = useRef(false)
-  const mounted = useRef(false)
   const latest = useLatest(onSignedOut)
 
   useEffect(() => {
-    mounted.current = true
     // Refs survive StrictMode's unmount-and-remount of effects, so the second run does not sign out again.
-    if (!started.current) {
-      started.current = true
-      void mutateAsync({ everywhere }).then(() => {
-        if (!mounted.current) return
-        setDone(true)
-        latest.current?.()
-      })
-    }
-    return () => {
-      mounted.current = false
-    }
-  }, [mutateAsync, everywhere, latest])
+    if (started.current) return
+    started.current = true
+    // TanStack calls `mutate`'s own callbacks only while the component is mounted: none after it unmounts.
+    mutate(
+      { everywhere },
+      {
+        onSuccess: () => {
+          setDone(true)
+          latest.current?.()
+        },
+      },
+    )
+  }, [mutate, everywhere, latest])
 
   return done ? null : children
 }
