@@ -82,7 +82,7 @@ export class AuthError extends Error {
   constructor(code: AuthErrorCode, message?: string, options: AuthErrorOptions = {}) {
     super(
       message === undefined
-        ? typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        ? process.env.NODE_ENV !== 'production'
           ? defaultMessages[code]
           : code
         : hideTokens(message),

@@ -56,7 +56,7 @@ export function initialState<User>(
     const { lifetime, ...session } = makeSession(initialSession)
     return [{ ...loading, ...session, status: 'authenticated' }, lifetime]
   } catch (error) {
-    if (typeof process === 'object' && process.env.NODE_ENV !== 'production') {
+    if (process.env.NODE_ENV !== 'production') {
       warnOnce(`initialSession was not used: ${(error as Error).message}`)
     }
     return [loading, 0]

@@ -142,7 +142,7 @@ export function createAuthClient<User = RegisteredUser>(
 
   function start(): () => void {
     if (destroyed) {
-      if (typeof process === 'object' && process.env.NODE_ENV !== 'production') {
+      if (process.env.NODE_ENV !== 'production') {
         warnOnce('start() was called on a destroyed client; create a new client instead.')
       }
       return noop
@@ -195,9 +195,7 @@ export function createAuthClient<User = RegisteredUser>(
     if (destroyed)
       throw new AuthError(
         'network',
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
-          ? 'The auth client was destroyed.'
-          : undefined,
+        process.env.NODE_ENV !== 'production' ? 'The auth client was destroyed.' : undefined,
       )
   }
 
@@ -246,9 +244,7 @@ export function createAuthClient<User = RegisteredUser>(
     if (stale(gen))
       throw new AuthError(
         'session_expired',
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
-          ? 'Signed out while the login was in flight.'
-          : undefined,
+        process.env.NODE_ENV !== 'production' ? 'Signed out while the login was in flight.' : undefined,
       )
     return signIn(session, since)
   }

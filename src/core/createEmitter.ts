@@ -31,7 +31,7 @@ export function createEmitter<Events>(): Emitter<Events> {
         try {
           entry[1](event as never)
         } catch (error) {
-          if (typeof process === 'object' && process.env.NODE_ENV !== 'production' && !entry[2]) {
+          if (process.env.NODE_ENV !== 'production' && !entry[2]) {
             entry[2] = true
             console.error(`[react-jwt-session] a "${String(type)}" listener threw:`, error)
           }

@@ -12,7 +12,7 @@ const numberOrAbsent = (value: unknown): number | undefined => {
   if (value === undefined || value === null) return undefined
   if (typeof value !== 'number')
     throw refuse(
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'The access token has an expiry that is not a number.'
         : undefined,
     )
@@ -47,7 +47,7 @@ export function computeExpiry(parsed: ParsedTokenResponse, claims: JwtPayload, r
     numberOrAbsent(parsed.expiresAt) ?? (typeof claims.exp === 'number' ? claims.exp * 1000 : undefined)
   if (expiresIn === undefined && absolute === undefined) {
     throw refuse(
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'The access token has no expiry (no expires_in, exp or jwt_token_expiry).'
         : undefined,
     )
@@ -57,16 +57,12 @@ export function computeExpiry(parsed: ParsedTokenResponse, claims: JwtPayload, r
   const lifetime = expiresIn !== undefined ? expiresIn * 1000 : (absolute as number) - issuedAt
   if (!Number.isFinite(lifetime))
     throw refuse(
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'The access token has an expiry that is not a number.'
         : undefined,
     )
   if (lifetime < MIN_LIFETIME)
-    throw refuse(
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
-        ? 'The access token is already expired.'
-        : undefined,
-    )
+    throw refuse(process.env.NODE_ENV !== 'production' ? 'The access token is already expired.' : undefined)
   const kept = Math.min(lifetime, MAX_LIFETIME)
   return { expiresAt: receivedAt + kept, lifetime: kept }
 }
@@ -113,9 +109,7 @@ export function createSession<User>(
     if (parsed === null || typeof parsed !== 'object' || typeof parsed.accessToken !== 'string') {
       throw new AuthError(
         'bad_response',
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
-          ? 'parseTokenResponse returned no accessToken.'
-          : undefined,
+        process.env.NODE_ENV !== 'production' ? 'parseTokenResponse returned no accessToken.' : undefined,
       )
     }
     const claims = isOpaqueAnswer(body, parsed) ? null : decodeToken(parsed.accessToken)
@@ -130,7 +124,7 @@ export function createSession<User>(
     if (isAuthError(error)) throw error
     throw new AuthError(
       'bad_response',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? 'parseTokenResponse or getUser threw on the server answer.'
         : undefined,
       { cause: error },

@@ -38,7 +38,7 @@ export function openTabSync<User>(
     }
   }
 
-  if (!fallback && typeof process === 'object' && process.env.NODE_ENV !== 'production') {
+  if (!fallback && process.env.NODE_ENV !== 'production') {
     warnOnce(
       'This browser has no BroadcastChannel, so its tabs will not hear each other sign in or out. To support it, ' +
         "import { storageEvents } from 'react-jwt-session/storage-events' and pass crossTab: { fallback: storageEvents }.",

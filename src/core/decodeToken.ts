@@ -38,9 +38,7 @@ export function decodeToken<Claims extends JwtPayload = JwtPayload>(token: unkno
   ) {
     throw new AuthError(
       'bad_token',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
-        ? whyRefused(segments, claims)
-        : undefined,
+      process.env.NODE_ENV !== 'production' ? whyRefused(segments, claims) : undefined,
       { cause },
     )
   }

@@ -32,12 +32,7 @@ export function errorForStatus(
   const options = { status, cause: cause ?? details, details, retryAfter }
   if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
     // The production test first, so a production build drops the whole check.
-    if (
-      typeof process === 'object' &&
-      process.env.NODE_ENV !== 'production' &&
-      call === 'refresh' &&
-      (status === 404 || status === 405)
-    ) {
+    if (process.env.NODE_ENV !== 'production' && call === 'refresh' && (status === 404 || status === 405)) {
       warnOnce(`the refresh endpoint answered ${status}: check the \`endpoints.refresh\` URL and method.`)
     }
     return new AuthError(call === 'login' ? 'invalid_credentials' : 'session_expired', undefined, options)
@@ -45,7 +40,7 @@ export function errorForStatus(
   // Below 400 there should have been a token: not an answer this client understands.
   return new AuthError(
     status >= 400 ? 'server' : 'bad_response',
-    typeof process === 'object' && process.env.NODE_ENV !== 'production'
+    process.env.NODE_ENV !== 'production'
       ? `The auth server answered ${status} to the ${call} call.`
       : undefined,
     options,
@@ -88,7 +83,7 @@ export function decodeAnswer(response: Response, text: string, call: AuthCall): 
   if (data === undefined) {
     throw new AuthError(
       'bad_response',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
+      process.env.NODE_ENV !== 'production'
         ? `The ${call} answer is not JSON (an HTML error page?).`
         : undefined,
       { status },

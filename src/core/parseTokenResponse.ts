@@ -37,18 +37,14 @@ export function parseTokenResponse(body: TokenResponse): ParsedTokenResponse {
   if (!isObject(body))
     throw new AuthError(
       'bad_response',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
-        ? 'The token response is not a JSON object.'
-        : undefined,
+      process.env.NODE_ENV !== 'production' ? 'The token response is not a JSON object.' : undefined,
     )
   const fields = findToken(body) === undefined && isObject(body.data) ? body.data : body
   const accessToken = findToken(fields)
   if (!accessToken) {
     throw new AuthError(
       'bad_response',
-      typeof process === 'object' && process.env.NODE_ENV !== 'production'
-        ? 'The token response has no access token.'
-        : undefined,
+      process.env.NODE_ENV !== 'production' ? 'The token response has no access token.' : undefined,
     )
   }
   const parsed: ParsedTokenResponse = { accessToken }

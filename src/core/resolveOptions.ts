@@ -34,11 +34,7 @@ export function resolveOptions<User>(options: AuthClientOptions<User>) {
       const wanted = refreshMargin ?? Math.min(60_000, lifetime * 0.2)
       // A margin as long as the token would refresh in a loop; never renew more often than every half lifetime.
       if (wanted > lifetime / 2) {
-        if (
-          refreshMargin !== undefined &&
-          typeof process === 'object' &&
-          process.env.NODE_ENV !== 'production'
-        ) {
+        if (refreshMargin !== undefined && process.env.NODE_ENV !== 'production') {
           warnOnce(
             `refreshMargin (${refreshMargin} ms) is more than half the token lifetime (${lifetime} ms); using half the lifetime.`,
           )

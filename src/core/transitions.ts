@@ -32,11 +32,7 @@ function transferable<User>(session: SharedSession<User>): SharedSession<User> |
     structuredClone(session.user)
     return session
   } catch {
-    if (
-      typeof process === 'object' &&
-      process.env.NODE_ENV !== 'production' &&
-      typeof structuredClone === 'function'
-    ) {
+    if (process.env.NODE_ENV !== 'production' && typeof structuredClone === 'function') {
       warnOnce(
         'The user object cannot be copied to other tabs (it holds functions, or is nested too deep); they receive its plain-JSON copy, or none. Return plain data from getUser to keep them alike.',
       )

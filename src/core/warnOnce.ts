@@ -6,11 +6,11 @@ const isProduction = () =>
 /**
  * A development-only console warning, prefixed and shown once. Callers never pass a token.
  *
- * Each call site also guards itself with `typeof process === 'object' && process.env.NODE_ENV !==
- * 'production'`, written out in place: bundlers replace that expression and drop the warning's text from
- * production bundles, which they do not do through an imported constant. The test is `=== 'object'` (what
- * reading `process.env` needs) rather than `!== 'undefined'`: esbuild rewrites the latter into a `<` comparison
- * it cannot prove free of side effects, and leaves that fragment behind at every call site.
+ * Each call site also guards itself with `process.env.NODE_ENV !== 'production'`, written out in place, as React
+ * and TanStack Query do: every bundler replaces that expression (Vite, webpack, Next.js, esbuild, Parcel), so a
+ * development build shows the warning even where the page has no `process` at all, and a production build drops
+ * its text. Guarding it with `typeof process` too would hide every warning in Vite's and webpack's development
+ * builds, whose pages have no `process`.
  */
 export function warnOnce(message: string): void {
   if (isProduction() || warned.has(message)) return

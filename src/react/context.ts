@@ -20,7 +20,7 @@ export function useAuthContext(caller: string): AuthContextValue {
     // The how-to-fix sentence is for development; a production bundle keeps only what failed.
     throw new Error(
       `[react-jwt-session] ${caller} must be used inside <AuthProvider>.${
-        typeof process === 'object' && process.env.NODE_ENV !== 'production'
+        process.env.NODE_ENV !== 'production'
           ? ' Wrap your app: <AuthProvider client={authClient} fallback={<Spinner />}><App /></AuthProvider>, ' +
             'with authClient = createAuthClient() made once outside React.'
           : ''
