@@ -7,17 +7,20 @@ import { minGzip } from '../scripts/bundleSize.mjs'
 // (core/tokenShape.ts, shared with the error scrubber), so no third-party code is in it; jwt-decode is only
 // used for its `JwtPayload` type. (The benchmark reports every entry's figure.)
 //
-// The ceiling is the figure of the release before this one (8,250 B) and only goes down: lower CEILING whenever
-// the entry shrinks below it. This release added behaviour the contract asks for (opaque access tokens, a login
-// that becomes the flight it supersedes, Retry-After honoured, users the structured-clone algorithm cannot
-// copy, <RequireAuth unavailable>, initialSession: null, the fixes the fuzz test asked for, ...) and paid for it
-// by moving the storage-event cross-tab channel, which only browsers without BroadcastChannel (Safari before
-// 15.4) need, into its own opt-in entry, `react-jwt-session/storage-events`; see the test below.
+// SPEC §8's ceiling is 8,250 B (the release before the last measured 8,212 B) and it is not met: the last
+// release grew to 8,625 B with behaviour its contract required (opaque access tokens, a login that becomes the
+// flight it supersedes, Retry-After honoured, users the structured-clone algorithm cannot copy, <RequireAuth
+// unavailable>, initialSession: null, the fixes the fuzz test asked for, a sign-in that crossed a logout). This
+// release moved the storage-event cross-tab channel, which only browsers without BroadcastChannel (Safari before
+// 15.4) need and which no app could tree-shake, into its own opt-in entry, `react-jwt-session/storage-events`
+// (-151 B with its option), and two readable cuts saved 27 B more. What is left to reach 8,250 B is documented
+// behaviour, measured by switching it off: the `request` and `message` diagnostics events (140 B together)
+// and opaque access tokens (57 B). CEILING is a ratchet: lower it whenever the entry shrinks below it.
 
 const PEERS = ['react', 'react-dom', 'zustand', '@tanstack/react-query']
 /** The goal the entry works toward (not met yet). */
 const GOAL = 6 * 1024
-const CEILING = 8_474
+const CEILING = 8_447
 
 describe('bundle size', () => {
   it(`the React entry stays within ${CEILING} bytes min+gzip (goal ${GOAL}, not met yet)`, async () => {
