@@ -13,14 +13,15 @@ import { minGzip } from '../scripts/bundleSize.mjs'
 // unavailable>, initialSession: null, the fixes the fuzz test asked for, a sign-in that crossed a logout). This
 // release moved the storage-event cross-tab channel, which only browsers without BroadcastChannel (Safari before
 // 15.4) need and which no app could tree-shake, into its own opt-in entry, `react-jwt-session/storage-events`
-// (-151 B with its option), and two readable cuts saved 27 B more. What is left to reach 8,250 B is documented
+// (-151 B with its option), and two readable cuts saved 27 B more; the error scrubber's second pass, for tokens
+// glued behind a `/` or `+` (which reached error details before), costs 30 B. What is left to reach 8,250 B is documented
 // behaviour, measured by switching it off: the `request` and `message` diagnostics events (140 B together)
 // and opaque access tokens (57 B). CEILING is a ratchet: lower it whenever the entry shrinks below it.
 
 const PEERS = ['react', 'react-dom', 'zustand', '@tanstack/react-query']
 /** The goal the entry works toward (not met yet). */
 const GOAL = 6 * 1024
-const CEILING = 8_447
+const CEILING = 8_477
 
 describe('bundle size', () => {
   it(`the React entry stays within ${CEILING} bytes min+gzip (goal ${GOAL}, not met yet)`, async () => {

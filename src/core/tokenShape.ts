@@ -15,6 +15,12 @@
  */
 const RUN = /[\w+/-]+=*(?:\.[\w+/-]*=*)*/g
 
+/**
+ * The same, starting after any `/` or `+`: those are base64 characters, so a token glued behind a path or a `+`
+ * (`…/verify/eyJ…`) is inside a longer run of the first kind, whose first segment then does not decode.
+ */
+const GLUED_RUN = /[\w-]+=*(?:\.[\w+/-]*=*)*/g
+
 /** A base64 or base64url segment as a binary string, or `undefined` when it is not base64. */
 export function decodeSegment(segment: string): string | undefined {
   try {
@@ -28,11 +34,16 @@ export function decodeSegment(segment: string): string | undefined {
 const opensObject = (segment: string) => /^\s*\{/.test(decodeSegment(segment) ?? '')
 
 /**
- * `text` with every token in it replaced by `replace(token)`. Linear in the length of `text`: each run of token
- * characters is split on its dots once, and each segment is looked at as a header and as a payload once.
+ * `text` with every token in it replaced by `replace(token)`. Linear in the length of `text`: two passes (the
+ * second for tokens glued behind a `/` or `+`), each splitting every run of token characters on its dots once
+ * and looking at each segment as a header and as a payload once.
  */
 export function replaceTokens(text: string, replace: (token: string) => string): string {
-  return text.replace(RUN, (run) => {
+  return replaceIn(replaceIn(text, RUN, replace), GLUED_RUN, replace)
+}
+
+function replaceIn(text: string, runs: RegExp, replace: (token: string) => string): string {
+  return text.replace(runs, (run) => {
     // A replaced token takes its header's place; its payload and signature become null, then go.
     const segments: Array<string | null> = run.split('.')
     for (let index = 0; index + 2 < segments.length; index += 1) {

@@ -121,6 +121,9 @@ describe('item 2: every token the client accepts is scrubbed from errors, in lin
         message: `the token ${token} has expired.`,
         nested: [{ token }, `Bearer ${token}`],
         url: `https://app.example.com/callback?access_token=${token}&state=1`,
+        // Glued behind a path or a `+`, both base64 characters themselves.
+        path: `GET /api/verify/${token} failed`,
+        plus: `a+${token}`,
         [token]: 'as a key',
       }
       const error = errorForStatus(401, 'refresh', body)
@@ -128,12 +131,20 @@ describe('item 2: every token the client accepts is scrubbed from errors, in lin
       expect(text).not.toContain(payload)
       expect(text).toContain('[token]')
       expect(new AuthError('server', `upstream said ${token}.`).message).not.toContain(payload)
+      expect(new AuthError('server', `no route /verify/${token}`).message).not.toContain(payload)
     },
   )
 
   it('leaves what is not a token alone: versions, host names, sentences', () => {
     const text = 'v1.2.3 on api.example.com: see docs.example.com/a.b.c, or e.g. this.'
     expect(replaceTokens(text, () => '[token]')).toBe(text)
+  })
+
+  it('keeps the path a token was glued to, and a token glued to text is not token-shaped', () => {
+    const token = createTestToken({ sub: 'u' })
+    expect(replaceTokens(`/api/verify/${token}?x=1`, () => '[token]')).toBe('/api/verify/[token]?x=1')
+    expect(isTokenShaped(`verify/${token}`)).toBe(false)
+    expect(() => decodeToken(`a+${token}`)).toThrow()
   })
 
   it('scrubs a 1 MB body of eyJeyJ… runs (no regex backtracking) and a body of many tokens', () => {
