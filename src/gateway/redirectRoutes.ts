@@ -10,9 +10,11 @@ import { parseCookies, serializeCookie } from './sessionCookie'
  *
  * - `/login?returnTo=/path` asks the preset for the provider's URL and what to keep until the browser comes
  *   back (PKCE verifier, `state`, `nonce`), seals that with `returnTo` into a transaction cookie
- *   `__Secure-{name}-tx` (`HttpOnly; Secure; SameSite=Lax; Path={basePath}`, 10 minutes) and answers 303.
- * - `/callback` opens the transaction cookie: missing (expired, already used, another browser), tampered or
- *   expired → **400, nothing set, the provider never called**. Then the preset checks `state` and exchanges the
+ *   `__Secure-{name}-tx-{state key}` (`HttpOnly; Secure; SameSite=Lax; Path={basePath}`, 10 minutes) and
+ *   answers 303. One cookie per sign-in, named after its `state`: sign-ins started in several tabs at once
+ *   (each tab's guard sending it to the provider) each find their own transaction when they come back.
+ * - `/callback` opens the transaction cookie its `state` names: missing (expired, already used, another
+ *   browser, no or malformed `state`), tampered or expired → **400, nothing set, the provider never called**. Then the preset checks `state` and exchanges the
  *   code; the session cookie is set, the transaction cookie deleted, and the browser sent to `returnTo` (303).
  * - A sign-in that does not end in a session (the user said no at the provider, no refresh token, the provider
  *   unreachable) goes back to the app as `returnTo?auth_error={code}`, with nothing set but the deleted
@@ -50,14 +52,27 @@ const isTransaction = (value: unknown): value is Transaction =>
   typeof (value as Transaction).t === 'object' &&
   Object.values((value as Transaction).t).every((item) => typeof item === 'string')
 
-/** `__Secure-{name}-tx`, the session cookie's name without its prefix (no prefix with `secure: false`). */
-export const transactionCookieName = (kit: GatewayKit) => {
-  const bare = kit.cookie.name.replace(/^__(Host|Secure)-/, '')
-  return kit.cookie.secure ? `__Secure-${bare}-tx` : `${bare}-tx`
+/**
+ * The part of a `state` that names its transaction cookie: its first 16 characters (96 random bits from the
+ * preset), or `null` for a `state` that is missing or holds anything but base64url characters (it ends up in a
+ * cookie name).
+ */
+export function stateKey(state: string | null): string | null {
+  return state !== null && /^[\w-]{16,512}$/.test(state) ? state.slice(0, 16) : null
 }
 
-function transactionCookie(kit: GatewayKit, value: string, maxAge: number) {
-  return serializeCookie(transactionCookieName(kit), value, {
+/**
+ * `__Secure-{name}-tx-{state key}`: the session cookie's name without its prefix (no prefix with
+ * `secure: false`), then the sign-in's own key. Also the sealed value's purpose, so a transaction does not open
+ * under another sign-in's name.
+ */
+export const transactionCookieName = (kit: GatewayKit, key: string) => {
+  const bare = kit.cookie.name.replace(/^__(Host|Secure)-/, '')
+  return kit.cookie.secure ? `__Secure-${bare}-tx-${key}` : `${bare}-tx-${key}`
+}
+
+function transactionCookie(kit: GatewayKit, name: string, value: string, maxAge: number) {
+  return serializeCookie(name, value, {
     maxAge,
     path: kit.basePath === '' ? '/' : kit.basePath,
     secure: kit.cookie.secure,
@@ -93,12 +108,15 @@ async function login(request: Request, kit: GatewayKit): Promise<Response> {
     kit.report('login', failed)
     return redirect(withError(returnTo, failed.error), [])
   }
+  const key = stateKey(new URL(started.url).searchParams.get('state'))
+  if (key === null) throw new Error('The preset sent the browser to its provider without a `state`.')
+  const name = transactionCookieName(kit, key)
   const sealed = await kit.sealer.seal(
     { t: started.transaction, r: returnTo } satisfies Transaction,
-    transactionCookieName(kit),
+    name,
     TRANSACTION_TTL,
   )
-  return redirect(String(started.url), [transactionCookie(kit, sealed, TRANSACTION_TTL)])
+  return redirect(String(started.url), [transactionCookie(kit, name, sealed, TRANSACTION_TTL)])
 }
 
 /** 400, nothing set: a callback this browser did not start, already used, expired or forged. */
@@ -109,9 +127,10 @@ function refuse(kit: GatewayKit, message: string): Response {
 }
 
 async function callback(request: Request, kit: GatewayKit): Promise<Response> {
-  const name = transactionCookieName(kit)
-  const sealed = parseCookies(request).get(name)
-  if (!sealed) {
+  const key = stateKey(new URL(request.url).searchParams.get('state'))
+  const name = key === null ? null : transactionCookieName(kit, key)
+  const sealed = name === null ? undefined : parseCookies(request).get(name)
+  if (name === null || !sealed) {
     return refuse(
       kit,
       'No sign-in is in progress in this browser (it expired, was already completed, or started elsewhere). Start again from the app.',
@@ -123,7 +142,7 @@ async function callback(request: Request, kit: GatewayKit): Promise<Response> {
   }
   const { t: transaction, r } = opened.value
   const returnTo = safeReturnTo(r)
-  const cleared = transactionCookie(kit, '', 0)
+  const cleared = transactionCookie(kit, name, '', 0)
   const callbackOf = kit.upstream.callback
   if (!callbackOf) throw new Error('unreachable: the gateway routes GET callback to redirect presets only')
   try {

@@ -12,6 +12,8 @@ import { type CookieJar, cookieJar, signInAtProvider } from './oidcSupport'
 const APP = 'http://127.0.0.1:4817'
 const SECRET = 'a-test-secret-of-at-least-thirty-two-bytes!'
 const TX = '__Secure-session-tx'
+/** The transaction cookie of the sign-in whose `state` is in `url`: one per sign-in, named after its state. */
+const txFor = (url: URL) => `${TX}-${(url.searchParams.get('state') ?? '').slice(0, 16)}`
 const SESSION = '__Host-session'
 const JWT_SHAPE = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/
 
@@ -102,7 +104,7 @@ describe('oidc preset: sign-in by redirect', () => {
     const [line, ...others] = response.headers.getSetCookie()
     expect(others).toEqual([])
     expect(line).toMatch(
-      new RegExp(`^${TX}=[\\w-]+\\.[\\w-]+; Path=/auth; Max-Age=600; HttpOnly; Secure; SameSite=Lax$`),
+      new RegExp(`^${txFor(to)}=[\\w-]+\\.[\\w-]+; Path=/auth; Max-Age=600; HttpOnly; Secure; SameSite=Lax$`),
     )
     // The transaction is sealed: neither the verifier nor the state reads in it.
     expect(line).not.toContain(to.searchParams.get('state'))
@@ -120,7 +122,7 @@ describe('oidc preset: sign-in by redirect', () => {
     expect(lines.some((line) => line.startsWith(`${SESSION}=`) && line.includes('SameSite=Strict'))).toBe(
       true,
     )
-    expect(lines).toContain(`${TX}=; Path=/auth; Max-Age=0; HttpOnly; Secure; SameSite=Lax`)
+    expect(lines).toContain(`${txFor(back)}=; Path=/auth; Max-Age=0; HttpOnly; Secure; SameSite=Lax`)
     expect(s.jar.names(APP)).toEqual([SESSION])
     expect(s.provider.stats.authorizationCodeGrants).toBe(1)
     // Nothing in the redirect or the cookie reads as a token.
@@ -146,6 +148,23 @@ describe('oidc preset: sign-in by redirect', () => {
     expect(s.provider.refreshTokens).toHaveLength(3)
     expect(await s.provider.isActive(s.provider.refreshTokens[2] as string)).toBe(true)
     expect(await s.provider.isActive(s.provider.refreshTokens[0] as string)).toBe(false)
+  })
+
+  it('two sign-ins started at once (two tabs sent to the provider by their guards) both complete, in either order', async () => {
+    const s = await setup()
+    const first = await startSignIn(s, 'alice', '/first')
+    const second = await startSignIn(s, 'alice', '/second')
+    expect(s.jar.names(APP).filter((name) => name.startsWith(TX))).toHaveLength(2)
+    // The first one back is the first one started: with one transaction cookie per browser it would have found
+    // the second sign-in's transaction and been refused.
+    const firstBack = await app(s, pathOf(first))
+    expect(firstBack.status).toBe(303)
+    expect(firstBack.headers.get('location')).toBe('/first')
+    const secondBack = await app(s, pathOf(second))
+    expect(secondBack.status).toBe(303)
+    expect(secondBack.headers.get('location')).toBe('/second')
+    expect(s.provider.stats.authorizationCodeGrants).toBe(2)
+    expect(s.jar.names(APP)).toEqual([SESSION])
   })
 
   it('a replayed callback (the transaction already used) is a 400 with nothing set, and never reaches the token endpoint', async () => {
@@ -178,10 +197,10 @@ describe('oidc preset: sign-in by redirect', () => {
     expect(strangerAnswer.headers.getSetCookie()).toEqual([])
     expect(stranger.names(APP)).toEqual([])
 
-    const tx = s.jar.get(APP, TX) as string
+    const tx = s.jar.get(APP, txFor(back)) as string
     const tampered = `${tx.slice(0, -2)}${tx.endsWith('AA') ? 'BB' : 'AA'}`
     const tamperedAnswer = await s.gateway.handle(
-      new Request(`${APP}${pathOf(back)}`, { headers: { cookie: `${TX}=${tampered}` } }),
+      new Request(`${APP}${pathOf(back)}`, { headers: { cookie: `${txFor(back)}=${tampered}` } }),
     )
     expect(tamperedAnswer.status).toBe(400)
     expect(tamperedAnswer.headers.getSetCookie()).toEqual([])
@@ -202,7 +221,7 @@ describe('oidc preset: sign-in by redirect', () => {
     expect(answer.status).toBe(303)
     expect(answer.headers.get('location')).toBe('/dashboard?tab=2&auth_error=access_denied')
     expect(answer.headers.getSetCookie()).toEqual([
-      `${TX}=; Path=/auth; Max-Age=0; HttpOnly; Secure; SameSite=Lax`,
+      `${txFor(back)}=; Path=/auth; Max-Age=0; HttpOnly; Secure; SameSite=Lax`,
     ])
     expect(s.jar.names(APP)).toEqual([])
     // The provider's own description is not echoed into the app's URL.
@@ -285,14 +304,19 @@ describe('oidc preset: hostile callbacks', () => {
     const s = await setup()
     await app(s, pathOf(await startSignIn(s)))
     const session = s.jar.get(APP, SESSION) as string
+    const other = await startSignIn(s)
     const back = await startSignIn(s)
     const tries: Array<[string, string]> = [
       // Sealed for another purpose (the session cookie's name): it does not open as a transaction.
-      [pathOf(back), `${TX}=${session}`],
-      [`/auth/callback?code=x&state=${'s'.repeat(200_000)}`, `${TX}=${s.jar.get(APP, TX)}`],
-      [pathOf(back), `${TX}=%%%not.base64%%%`],
-      [pathOf(back), `${TX}=${'A'.repeat(70_000)}.${'B'.repeat(10)}`],
-      ['/auth/callback', `${TX}=${s.jar.get(APP, TX)}`],
+      [pathOf(back), `${txFor(back)}=${session}`],
+      [`/auth/callback?code=x&state=${'s'.repeat(200_000)}`, `${txFor(back)}=${s.jar.get(APP, txFor(back))}`],
+      [pathOf(back), `${txFor(back)}=%%%not.base64%%%`],
+      [pathOf(back), `${txFor(back)}=${'A'.repeat(70_000)}.${'B'.repeat(10)}`],
+      ['/auth/callback', `${txFor(back)}=${s.jar.get(APP, txFor(back))}`],
+      // Another sign-in's transaction under this one's name: sealed for its own name, it does not open here.
+      [pathOf(back), `${txFor(back)}=${s.jar.get(APP, txFor(other))}`],
+      // A state that would write into the cookie's name.
+      [`/auth/callback?code=x&state=${encodeURIComponent('abcdefghijklmnop; Path=/')}`, ''],
     ]
     for (const [path, cookie] of tries) {
       const answer = await s.gateway.handle(new Request(`${APP}${path}`, { headers: { cookie } }))
