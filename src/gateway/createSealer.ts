@@ -94,8 +94,27 @@ export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   return bytes
 }
 
-/** A random id: 16 bytes, base64url. `getRandomValues` is synchronous and leaves the crypto worker alone. */
-export const randomId = () => toBase64Url(crypto.getRandomValues(new Uint8Array(16)))
+// Random bytes are drawn from the system 4 KB at a time and handed out in copies: a `getRandomValues` call has a
+// fixed cost (in Node, a trip into OpenSSL) several times that of making 16 bytes, and a refresh takes two draws
+// (an IV and a flight id). Node's `crypto.randomUUID` keeps a cache the same way.
+const POOL_BYTES = 4096
+let pool = new Uint8Array(0)
+let poolUsed = 0
+
+/** `count` (at most 4,096) random bytes from the runtime's CSPRNG; each byte is handed out once. */
+export function randomBytes(count: number): Uint8Array<ArrayBuffer> {
+  if (poolUsed + count > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(POOL_BYTES))
+    poolUsed = 0
+  }
+  const bytes = pool.slice(poolUsed, poolUsed + count)
+  pool.fill(0, poolUsed, poolUsed + count)
+  poolUsed += count
+  return bytes
+}
+
+/** A random id: 16 bytes, base64url. */
+export const randomId = () => toBase64Url(randomBytes(16))
 
 /**
  * AES-256-GCM under one derived key. `encrypt` answers `iv ‖ ciphertext ‖ tag` with a fresh random IV; `decrypt`
@@ -137,8 +156,7 @@ function nodeCrypto(): NodeCrypto | undefined {
   const complete =
     typeof module?.createCipheriv === 'function' &&
     typeof module.createDecipheriv === 'function' &&
-    typeof module.createSecretKey === 'function' &&
-    typeof module.randomFillSync === 'function'
+    typeof module.createSecretKey === 'function'
   return complete ? (module as NodeCrypto) : undefined
 }
 
@@ -151,7 +169,7 @@ function nodeKey(node: NodeCrypto, bytes: Uint8Array): AesGcmKey {
   const key = node.createSecretKey(bytes)
   return {
     encrypt(plaintext, additionalData) {
-      const iv = node.randomFillSync(new Uint8Array(IV_BYTES))
+      const iv = randomBytes(IV_BYTES)
       const cipher = node.createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES })
       cipher.setAAD(additionalData)
       const body = cipher.update(plaintext, 'utf8')
@@ -184,7 +202,7 @@ async function webCryptoKey(bytes: Bytes): Promise<AesGcmKey> {
   const key = await crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt'])
   return {
     async encrypt(plaintext, additionalData) {
-      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
+      const iv = randomBytes(IV_BYTES)
       const sealed = new Uint8Array(
         await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData }, key, encoder.encode(plaintext)),
       )

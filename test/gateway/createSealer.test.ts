@@ -6,6 +6,8 @@ import {
   createSealer,
   fromBase64Url,
   preferredEngine,
+  randomBytes,
+  randomId,
   toBase64Url,
 } from '../../src/gateway/createSealer'
 
@@ -146,6 +148,19 @@ describe('createSealer', () => {
     expect(preferredEngine()).toBe('webcrypto')
     vi.stubGlobal('process', undefined)
     expect(preferredEngine()).toBe('webcrypto')
+  })
+
+  it('random bytes: every draw fresh, across the refills of the pool they come from', () => {
+    const ids = Array.from({ length: 1000 }, randomId)
+    expect(new Set(ids).size).toBe(1000)
+    expect(ids.every((id) => /^[\w-]{22}$/.test(id))).toBe(true)
+    const draws = Array.from({ length: 400 }, () => randomBytes(12))
+    expect(draws.every((bytes) => bytes.length === 12)).toBe(true)
+    expect(new Set(draws.map(toBase64Url)).size).toBe(400)
+    // A copy: what one caller does with its bytes is not what the next one gets.
+    const first = randomBytes(16)
+    first.fill(0)
+    expect(randomBytes(16).some((byte) => byte !== 0)).toBe(true)
   })
 
   it('checks secrets', () => {
