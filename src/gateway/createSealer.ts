@@ -131,9 +131,16 @@ interface AesGcmKey {
   decrypt(sealed: Bytes, additionalData: Bytes): string | null | Promise<string | null>
 }
 
+/** An `AesGcmKey` that answers in the call. */
+interface SyncAesGcmKey extends AesGcmKey {
+  encrypt(plaintext: string, additionalData: Bytes): Bytes
+  decrypt(sealed: Bytes, additionalData: Bytes): string | null
+}
+
 /**
- * Which AES-GCM implementation seals: `node`, the runtime's synchronous `node:crypto` cipher, or `webcrypto`,
- * `crypto.subtle` (every Fetch-API runtime). Both read and write the same values.
+ * Which AES-GCM implementation seals: `node`, the runtime's synchronous `node:crypto` cipher (WebCrypto where it
+ * does not seal and open a first value), or `webcrypto`, `crypto.subtle` (every Fetch-API runtime). Both read
+ * and write the same values.
  */
 export type AesEngine = 'node' | 'webcrypto'
 
@@ -168,7 +175,7 @@ export const preferredEngine = (): AesEngine => (nodeCrypto() ? 'node' : 'webcry
 
 // Each WebCrypto call is a job handed to a worker thread and back (in Node: libuv's pool): for a cookie of a few
 // hundred bytes that hand-off costs more than the AES work itself. Node's cipher does the same work in the call.
-function nodeKey(node: NodeCrypto, bytes: Uint8Array): AesGcmKey {
+function nodeKey(node: NodeCrypto, bytes: Uint8Array): SyncAesGcmKey {
   const key = node.createSecretKey(bytes)
   return {
     encrypt(plaintext, additionalData) {
@@ -198,6 +205,24 @@ function nodeKey(node: NodeCrypto, bytes: Uint8Array): AesGcmKey {
         return null
       }
     },
+  }
+}
+
+/**
+ * The `node:crypto` key for `bytes`, once it has sealed and opened a value: a runtime that imitates `node:crypto`
+ * without its AES-GCM (or with a different one) gets WebCrypto instead of failing every request.
+ */
+function workingNodeKey(bytes: Uint8Array): AesGcmKey | undefined {
+  const node = nodeCrypto()
+  if (!node) return undefined
+  try {
+    const key = nodeKey(node, bytes)
+    const additionalData = encoder.encode('check')
+    return key.decrypt(key.encrypt('{"check":true}', additionalData), additionalData) === '{"check":true}'
+      ? key
+      : undefined
+  } catch {
+    return undefined
   }
 }
 
@@ -242,9 +267,7 @@ async function deriveKey(secret: string, engine: AesEngine): Promise<DerivedKey>
   const hkdf = (info: string) => ({ name: 'HKDF', hash: 'SHA-256', salt: SALT, info: encoder.encode(info) })
   // The bits WebCrypto's `deriveKey(…, { name: 'AES-GCM', length: 256 })` would import: the same key either way.
   const bytes = new Uint8Array(await crypto.subtle.deriveBits(hkdf('seal'), base, 256))
-  const node = engine === 'node' ? nodeCrypto() : undefined
-  if (engine === 'node' && !node) throw new Error('This runtime has no node:crypto AES-GCM to seal with.')
-  const key = node ? nodeKey(node, bytes) : await webCryptoKey(bytes)
+  const key = (engine === 'node' && workingNodeKey(bytes)) || (await webCryptoKey(bytes))
   bytes.fill(0) // both engines keep their own copy
   // The key id is derived too, in a separate HKDF branch: it says which secret sealed a value and reveals
   // nothing about the key. 6 bytes: secrets in rotation are a handful, so a collision is not a concern.

@@ -50,6 +50,15 @@ describe.each(ENGINES)('createSealer with the %s engine', (engine) => {
   it(`interoperates: what it seals opens with the ${other(engine)} engine, and the other way round`, async () => {
     const mine = createSealer([A, B], Date.now, engine)
     const theirs = createSealer([A, B], Date.now, other(engine))
+    // Each is the engine it says: only the WebCrypto one calls crypto.subtle per value.
+    const subtleEncrypt = vi.spyOn(crypto.subtle, 'encrypt')
+    await mine.seal({ r: 'x' }, 'p', 60)
+    const mineCalls = subtleEncrypt.mock.calls.length
+    await theirs.seal({ r: 'x' }, 'p', 60)
+    expect([mineCalls > 0, subtleEncrypt.mock.calls.length > mineCalls]).toEqual(
+      engine === 'webcrypto' ? [true, false] : [false, true],
+    )
+    subtleEncrypt.mockRestore()
     const value = { r: 'refresh-token-value', f: 'flight', u: { name: 'Zoë 🦊', roles: ['a', 'b'] } }
     for (const [from, to] of [
       [mine, theirs],
@@ -148,6 +157,39 @@ describe('createSealer', () => {
     expect(preferredEngine()).toBe('webcrypto')
     vi.stubGlobal('process', undefined)
     expect(preferredEngine()).toBe('webcrypto')
+  })
+
+  it('a node:crypto that cannot seal and open AES-GCM is left for WebCrypto, and values still interoperate', async () => {
+    const real = process.getBuiltinModule('node:crypto')
+    const imitations = [
+      {
+        ...real,
+        createCipheriv: () => {
+          throw new Error('aes-256-gcm is not supported')
+        },
+      },
+      // One whose cipher answers without sealing anything.
+      {
+        ...real,
+        createCipheriv: (...args: Parameters<typeof real.createCipheriv>) => {
+          const cipher = real.createCipheriv(...args)
+          return Object.assign(cipher, { update: () => new Uint8Array(0) })
+        },
+      },
+    ]
+    const sealed = await createSealer([A], Date.now, 'node').seal({ r: 'x' }, 'p', 60)
+    for (const imitation of imitations) {
+      vi.stubGlobal('process', { ...process, getBuiltinModule: () => imitation })
+      expect(preferredEngine()).toBe('node')
+      const subtleEncrypt = vi.spyOn(crypto.subtle, 'encrypt')
+      const sealer = createSealer([A])
+      const fresh = await sealer.seal({ r: 'y' }, 'p', 60)
+      expect(subtleEncrypt).toHaveBeenCalled()
+      subtleEncrypt.mockRestore()
+      vi.unstubAllGlobals()
+      expect(await sealer.open(sealed, 'p')).toMatchObject({ value: { r: 'x' } })
+      expect(await createSealer([A], Date.now, 'node').open(fresh, 'p')).toMatchObject({ value: { r: 'y' } })
+    }
   })
 
   it('random bytes: every draw fresh, across the refills of the pool they come from', () => {
