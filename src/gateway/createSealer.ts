@@ -7,8 +7,9 @@
  * Both write the same bytes, so a value sealed by one opens with the other. In Node each WebCrypto call is a job
  * sent to libuv's thread pool and back, and for a cookie of a few hundred bytes the hand-off costs more than the
  * AES: measured by `npm run bench -- gateway` on the 2-core benchmark machine (Node 20.20), a bare seal + open
- * pair runs about 45,000 times per CPU second with `node:crypto` against 7,000–15,000 with WebCrypto, and a
- * whole refresh through the gateway (one open, one seal) went from 1,700–2,100 to 3,300–4,600 per CPU second.
+ * pair runs about 45,000 times per CPU second with `node:crypto` against 7,000–17,000 with WebCrypto, and the
+ * switch alone took a whole refresh through the gateway (one open, one seal) from 1,700–2,100 to 2,800–3,500
+ * refreshes per CPU second.
  *
  * A sealed value reads `{kid}.{base64url(iv ‖ ciphertext ‖ tag)}`. The `kid` names the secret that sealed it,
  * so a value sealed under a previous secret still opens (and the caller re-seals it under the current one).
