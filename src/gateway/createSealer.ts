@@ -120,13 +120,13 @@ export function randomBytes(count: number): Uint8Array<ArrayBuffer> {
 /** A random id: 16 bytes, base64url. */
 export const randomId = () => toBase64Url(randomBytes(16))
 
+type Bytes = Uint8Array<ArrayBuffer>
+
 /**
  * AES-256-GCM under one derived key. `encrypt` answers `iv ‖ ciphertext ‖ tag` with a fresh random IV; `decrypt`
  * takes that layout back and answers the plaintext, or `null` when the tag does not verify (tampered, another
  * key, other additional data). Either may answer synchronously.
  */
-type Bytes = Uint8Array<ArrayBuffer>
-
 interface AesGcmKey {
   encrypt(plaintext: string, additionalData: Bytes): Uint8Array | Promise<Uint8Array>
   decrypt(sealed: Bytes, additionalData: Bytes): string | null | Promise<string | null>
