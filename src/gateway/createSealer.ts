@@ -198,13 +198,14 @@ function nodeKey(node: NodeCrypto, bytes: Uint8Array): SyncAesGcmKey {
       })
       decipher.setAAD(additionalData)
       decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES))
-      const text = decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES), undefined, 'utf8')
+      const body = decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES))
       try {
-        // The tag is checked here: nothing `update` gave is used before it passed.
-        return text + decipher.final('utf8')
+        // Checks the tag (GCM is a stream mode: `final` gives no more bytes). Nothing of `body` is read before.
+        decipher.final()
       } catch {
         return null
       }
+      return decoder.decode(body)
     },
   }
 }
