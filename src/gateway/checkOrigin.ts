@@ -1,3 +1,5 @@
+import { requestUrl } from './requestUrl'
+
 /**
  * The CSRF check: a `POST` is accepted only with an `Origin` header equal to the app's origin or one
  * of the allowed ones. Browsers send `Origin` on every cross-site `POST` and on same-origin `fetch` `POST`s, so a
@@ -16,14 +18,14 @@ export function createOriginCheck(origin: string | undefined, origins: readonly 
 
   return {
     /** The app's public origin for this request: the `origin` option, else the request URL's origin. */
-    appOrigin: (request: Request) => fixed ?? new URL(request.url).origin,
+    appOrigin: (request: Request) => fixed ?? requestUrl(request).origin,
     /**
      * The request's `Origin` when it is one of `origins` and not the app's own: a cross-origin caller that gets
      * CORS headers (with credentials) on its answers, and an answer to its preflight. `null` otherwise.
      */
     corsOrigin(request: Request): string | null {
       const sent = request.headers.get('origin')
-      return sent !== null && allowed.has(sent) && sent !== (fixed ?? new URL(request.url).origin)
+      return sent !== null && allowed.has(sent) && sent !== (fixed ?? requestUrl(request).origin)
         ? sent
         : null
     },
@@ -31,7 +33,7 @@ export function createOriginCheck(origin: string | undefined, origins: readonly 
     allows(request: Request): boolean {
       const sent = request.headers.get('origin')
       if (sent === null || sent === 'null') return false
-      return sent === (fixed ?? new URL(request.url).origin) || allowed.has(sent)
+      return sent === (fixed ?? requestUrl(request).origin) || allowed.has(sent)
     },
   }
 }

@@ -13,6 +13,7 @@ import { failure, failureAnswer, type GatewayFailure, jsonAnswer, upstreamFailur
 import type { GatewayKit } from './gatewayKit'
 import { readJsonBody } from './readJsonBody'
 import { handleRedirectRoute } from './redirectRoutes'
+import { requestUrl } from './requestUrl'
 import { createSessionCookie, DEFAULT_MAX_AGE, SessionTooLargeError } from './sessionCookie'
 import type { SessionGateway, SessionGatewayOptions } from './sessionGatewayOptions'
 import { claimsOf, type GatewaySession, sessionBody, toTokenAnswer } from './tokenAnswer'
@@ -375,7 +376,7 @@ export function createSessionGateway(options: SessionGatewayOptions): SessionGat
   }
 
   async function route(request: Request): Promise<Response> {
-    const path = new URL(request.url).pathname
+    const path = requestUrl(request).pathname
     const route = path.startsWith(`${basePath}/`) ? path.slice(basePath.length + 1) : null
     const redirect =
       (route === 'login' && typeof upstream.authorize === 'function') ||

@@ -2,6 +2,7 @@ import { AuthError } from '../core/AuthError'
 import { safeReturnTo } from '../core/safeReturnTo'
 import { failure, failureAnswer, type GatewayFailure } from './gatewayAnswers'
 import type { GatewayKit } from './gatewayKit'
+import { requestUrl } from './requestUrl'
 import { parseCookies, serializeCookie } from './sessionCookie'
 
 /**
@@ -96,7 +97,7 @@ function withError(returnTo: string, code: string) {
 }
 
 async function login(request: Request, kit: GatewayKit): Promise<Response> {
-  const returnTo = safeReturnTo(new URL(request.url).searchParams.get('returnTo'))
+  const returnTo = safeReturnTo(requestUrl(request).searchParams.get('returnTo'))
   const authorize = kit.upstream.authorize
   if (!authorize) throw new Error('unreachable: the gateway routes GET login to redirect presets only')
   let started: Awaited<ReturnType<typeof authorize>>

@@ -106,9 +106,11 @@ export function createSessionCookie(options: CookieOptions = {}): SessionCookie 
   const partName = (index: number) => `${name}.${index}`
   const partBytes = MAX_COOKIE_BYTES - partName(0).length - 1
 
+  const names = [name, ...Array.from({ length: MAX_PARTS }, (_, i) => partName(i))]
+
   const carried = (request: Request) => {
     const cookies = parseCookies(request)
-    return [name, ...Array.from({ length: MAX_PARTS }, (_, i) => partName(i))].filter((n) => cookies.has(n))
+    return names.filter((n) => cookies.has(n))
   }
 
   return {

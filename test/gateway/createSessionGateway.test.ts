@@ -7,7 +7,7 @@ import {
   type UpstreamTokens,
 } from 'react-jwt-session/gateway'
 import { createTestToken } from 'react-jwt-session/testing'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createFakeUpstream } from './fakeUpstream'
 
 const SECRET = 'a-test-secret-that-is-long-enough-32+'
@@ -258,6 +258,40 @@ describe('createSessionGateway', () => {
     // Sealed with the current secret already: nothing to set.
     const again = await currentOnly.handle(post('/auth/refresh', { cookie: resealed }))
     expect(again.headers.getSetCookie()).toEqual([])
+  })
+
+  it("a gateway that seals with WebCrypto and one that seals with node:crypto read each other's cookies", async () => {
+    const upstream = createFakeUpstream()
+    const OLD = 'the-previous-secret-also-32-bytes-long'
+    // Where the runtime has no process.getBuiltinModule (Deno, Workers, Node before 20.16), WebCrypto seals.
+    vi.stubGlobal('process', { ...process, getBuiltinModule: undefined })
+    let web: ReturnType<typeof createSessionGateway>
+    let webBefore: ReturnType<typeof createSessionGateway>
+    try {
+      web = createSessionGateway({ upstream: upstream.adapter, secret: [SECRET, OLD] })
+      webBefore = createSessionGateway({ upstream: upstream.adapter, secret: OLD })
+    } finally {
+      vi.unstubAllGlobals()
+    }
+    const node = createSessionGateway({ upstream: upstream.adapter, secret: [SECRET, OLD] })
+    const subtleEncrypt = vi.spyOn(crypto.subtle, 'encrypt')
+    let { cookie } = await signIn(web)
+    for (const gateway of [node, web, node]) {
+      const calls = subtleEncrypt.mock.calls.length
+      const answer = await gateway.handle(post('/auth/refresh', { cookie }))
+      expect(answer.status).toBe(200)
+      expect(subtleEncrypt.mock.calls.length > calls).toBe(gateway === web)
+      cookie = cookieFrom(answer)
+    }
+    subtleEncrypt.mockRestore()
+    // Key rotation across engines: sealed under the previous secret with WebCrypto, re-sealed by node:crypto.
+    const old = await signIn(webBefore)
+    const rotated = await node.handle(post('/auth/refresh', { cookie: old.cookie }))
+    expect(rotated.status).toBe(200)
+    const resealed = cookieFrom(rotated)
+    const currentOnly = createSessionGateway({ upstream: upstream.adapter, secret: SECRET })
+    expect((await currentOnly.handle(post('/auth/refresh', { cookie: resealed }))).status).toBe(200)
+    expect(upstream.stats.reuses).toBe(0)
   })
 
   it('reads a bounded JSON object body: 413 over 64 KB, 400 for anything else, upstream not called', async () => {
