@@ -128,7 +128,7 @@ function refuse(kit: GatewayKit, message: string): Response {
 }
 
 async function callback(request: Request, kit: GatewayKit): Promise<Response> {
-  const key = stateKey(new URL(request.url).searchParams.get('state'))
+  const key = stateKey(requestUrl(request).searchParams.get('state'))
   const name = key === null ? null : transactionCookieName(kit, key)
   const sealed = name === null ? undefined : parseCookies(request).get(name)
   if (name === null || !sealed) {
