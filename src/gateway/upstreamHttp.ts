@@ -177,12 +177,7 @@ const seconds = (value: unknown): number | undefined => {
  * The upstream's token answer in the gateway's shape, or `bad_response` when the access token is missing or not a
  * token, or a field the preset expects has the wrong type. The expiry itself is the gateway's to check.
  */
-export function readTokens(
-  body: unknown,
-  fields: TokenFields,
-  upstream: string,
-  call: AuthCall,
-): UpstreamTokens {
+function readTokens(body: unknown, fields: TokenFields, upstream: string, call: AuthCall): UpstreamTokens {
   const bad = (what: string) =>
     new AuthError('bad_response', `The ${upstream} upstream's ${call} answer has ${what}.`)
   const accessToken = pick(body, fields.accessToken)
@@ -210,4 +205,12 @@ export function readTokens(
   const user = fields.user === undefined ? undefined : pick(body, fields.user)
   if (user !== undefined && user !== null) tokens.user = user
   return tokens
+}
+
+/** A sign-in or a renewal: `callUpstream`, then its answer read as tokens where `fields` says they are. */
+export async function requestTokens(
+  ctx: UpstreamContext,
+  { fields, ...request }: UpstreamRequest & { fields: TokenFields },
+): Promise<UpstreamTokens> {
+  return readTokens(await callUpstream(ctx, request), fields, request.upstream, request.call)
 }

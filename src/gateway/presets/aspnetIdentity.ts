@@ -1,5 +1,5 @@
 import type { UpstreamAdapter, UpstreamContext, UpstreamTokens } from '../types'
-import { callUpstream, joinUrl, pick, readTokens } from '../upstreamHttp'
+import { callUpstream, joinUrl, pick, requestTokens } from '../upstreamHttp'
 
 // ASP.NET Core Identity's API endpoints (.NET 8+, `app.MapIdentityApi<TUser>()`), as documented:
 // https://learn.microsoft.com/aspnet/core/security/authentication/identity-api-authorization
@@ -50,7 +50,7 @@ export function aspnetIdentity({ url, paths = {} }: AspNetIdentityOptions): Upst
   return {
     name: upstream,
     async login(credentials, ctx) {
-      const body = await callUpstream(ctx, {
+      const tokens = await requestTokens(ctx, {
         upstream,
         call: 'login',
         url: login,
@@ -60,17 +60,19 @@ export function aspnetIdentity({ url, paths = {} }: AspNetIdentityOptions): Upst
           // Two-factor accounts: the form's code, as the endpoint names it.
           ...(credentials.twoFactorCode === undefined ? {} : { twoFactorCode: credentials.twoFactorCode }),
         },
+        fields,
       })
-      return withUser(readTokens(body, fields, upstream, 'login'), ctx)
+      return withUser(tokens, ctx)
     },
     async refresh(refreshToken, ctx) {
-      const body = await callUpstream(ctx, {
+      const tokens = await requestTokens(ctx, {
         upstream,
         call: 'refresh',
         url: refresh,
         json: { refreshToken },
+        fields,
       })
-      return withUser(readTokens(body, fields, upstream, 'refresh'), ctx)
+      return withUser(tokens, ctx)
     },
   }
 }

@@ -5,7 +5,7 @@ import {
   joinUrl,
   pick,
   type Refusal,
-  readTokens,
+  requestTokens,
   unlessRefused,
 } from '../upstreamHttp'
 
@@ -52,7 +52,7 @@ export function directus({ url, paths = {} }: DirectusOptions): UpstreamAdapter 
   return {
     name: upstream,
     async login(credentials, ctx) {
-      const body = await callUpstream(ctx, {
+      return requestTokens(ctx, {
         upstream,
         call: 'login',
         url: login,
@@ -64,18 +64,18 @@ export function directus({ url, paths = {} }: DirectusOptions): UpstreamAdapter 
           mode: 'json',
         },
         refusal: refusal('invalid_credentials'),
+        fields,
       })
-      return readTokens(body, fields, upstream, 'login')
     },
     async refresh(refreshToken, ctx) {
-      const body = await callUpstream(ctx, {
+      return requestTokens(ctx, {
         upstream,
         call: 'refresh',
         url: refresh,
         json: { refresh_token: refreshToken, mode: 'json' },
         refusal: refusal('session_expired'),
+        fields,
       })
-      return readTokens(body, fields, upstream, 'refresh')
     },
     async logout(refreshToken, _options, ctx) {
       await unlessRefused(

@@ -1,5 +1,5 @@
 import type { UpstreamAdapter } from '../types'
-import { callUpstream, errorCode, pick, type Refusal, readTokens } from '../upstreamHttp'
+import { errorCode, pick, type Refusal, requestTokens } from '../upstreamHttp'
 
 // Firebase Authentication's REST API, as documented:
 // https://firebase.google.com/docs/reference/rest/auth#section-sign-in-email-password
@@ -46,7 +46,7 @@ export function firebase({ apiKey }: FirebaseOptions): UpstreamAdapter {
   return {
     name: upstream,
     async login(credentials, ctx) {
-      const body = await callUpstream(ctx, {
+      return requestTokens(ctx, {
         upstream,
         call: 'login',
         url: IDENTITY_TOOLKIT + key,
@@ -56,28 +56,18 @@ export function firebase({ apiKey }: FirebaseOptions): UpstreamAdapter {
           returnSecureToken: true,
         },
         refusal: refusal('invalid_credentials'),
+        fields: { accessToken: 'idToken', refreshToken: 'refreshToken', expiresIn: 'expiresIn' },
       })
-      return readTokens(
-        body,
-        { accessToken: 'idToken', refreshToken: 'refreshToken', expiresIn: 'expiresIn' },
-        upstream,
-        'login',
-      )
     },
     async refresh(refreshToken, ctx) {
-      const body = await callUpstream(ctx, {
+      return requestTokens(ctx, {
         upstream,
         call: 'refresh',
         url: SECURE_TOKEN + key,
         form: { grant_type: 'refresh_token', refresh_token: refreshToken },
         refusal: refusal('session_expired'),
+        fields: { accessToken: 'id_token', refreshToken: 'refresh_token', expiresIn: 'expires_in' },
       })
-      return readTokens(
-        body,
-        { accessToken: 'id_token', refreshToken: 'refresh_token', expiresIn: 'expires_in' },
-        upstream,
-        'refresh',
-      )
     },
   }
 }

@@ -5,7 +5,7 @@ import {
   joinUrl,
   pick,
   type Refusal,
-  readTokens,
+  requestTokens,
   unlessRefused,
 } from '../upstreamHttp'
 
@@ -47,30 +47,26 @@ export function nhost({ authUrl, paths = {} }: NhostOptions): UpstreamAdapter {
     user: `${at}user`,
   })
   const refresh = async (refreshToken: string, ctx: UpstreamContext) =>
-    readTokens(
-      await callUpstream(ctx, {
-        upstream,
-        call: 'refresh',
-        url: token,
-        json: { refreshToken },
-        refusal: refusal('session_expired'),
-      }),
-      fields(''),
+    requestTokens(ctx, {
       upstream,
-      'refresh',
-    )
+      call: 'refresh',
+      url: token,
+      json: { refreshToken },
+      refusal: refusal('session_expired'),
+      fields: fields(''),
+    })
   return {
     name: upstream,
     async login(credentials, ctx) {
-      const body = await callUpstream(ctx, {
+      // A second factor is asked for with `session: null` and an `mfa` ticket: not a session the gateway can keep.
+      return requestTokens(ctx, {
         upstream,
         call: 'login',
         url: login,
         json: { email: credentials.email ?? credentials.username, password: credentials.password },
         refusal: refusal('invalid_credentials'),
+        fields: fields('session.'),
       })
-      // A second factor is asked for with `session: null` and an `mfa` ticket: not a session the gateway can keep.
-      return readTokens(body, fields('session.'), upstream, 'login')
     },
     refresh,
     async logout(refreshToken, { everywhere }, ctx) {

@@ -1,5 +1,5 @@
 import type { UpstreamAdapter, UpstreamContext } from '../types'
-import { callUpstream, errorCode, pick, type Refusal, readTokens, unlessRefused } from '../upstreamHttp'
+import { callUpstream, errorCode, pick, type Refusal, requestTokens, unlessRefused } from '../upstreamHttp'
 
 // Any OAuth 2.0 token endpoint (Keycloak `/realms/{realm}/protocol/openid-connect/token`, Laravel Passport
 // `/oauth/token`, …), as the RFCs define it:
@@ -75,19 +75,15 @@ export function oauth2(options: OAuth2Options): UpstreamAdapter {
     idToken: 'id_token',
   }
   const grant = async (params: Record<string, string>, ctx: UpstreamContext, call: 'login' | 'refresh') =>
-    readTokens(
-      await callUpstream(ctx, {
-        upstream,
-        call,
-        url: tokenEndpoint,
-        form: withClient(params),
-        headers: authHeaders,
-        refusal: refusal(call === 'login' ? 'invalid_credentials' : 'session_expired'),
-      }),
-      fields,
+    requestTokens(ctx, {
       upstream,
       call,
-    )
+      url: tokenEndpoint,
+      form: withClient(params),
+      headers: authHeaders,
+      refusal: refusal(call === 'login' ? 'invalid_credentials' : 'session_expired'),
+      fields,
+    })
   return {
     name: upstream,
     login(credentials, ctx) {

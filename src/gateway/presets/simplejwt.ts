@@ -1,7 +1,7 @@
 import { isAuthError } from '../../core/AuthError'
 import { decodeToken } from '../../core/decodeToken'
 import type { UpstreamAdapter, UpstreamTokens } from '../types'
-import { callUpstream, errorCode, joinUrl, pick, readTokens, unlessRefused } from '../upstreamHttp'
+import { callUpstream, errorCode, joinUrl, pick, requestTokens, unlessRefused } from '../upstreamHttp'
 
 // Django REST framework SimpleJWT, as documented:
 // https://django-rest-framework-simplejwt.readthedocs.io/en/latest/getting_started.html (the two views and their bodies)
@@ -61,25 +61,27 @@ export function simplejwt({ url, paths = {} }: SimpleJwtOptions): UpstreamAdapte
     name: upstream,
     async login(credentials, ctx) {
       // The fields are the project's USERNAME_FIELD and `password`: passed as the sign-in form sent them.
-      const body = await callUpstream(ctx, {
+      const tokens = await requestTokens(ctx, {
         upstream,
         call: 'login',
         url: login,
         json: credentials,
         refusal: (status, data) => ({ code: 'invalid_credentials', reason: reason(status, data) }),
+        fields,
       })
-      return withLifetime(readTokens(body, fields, upstream, 'login'))
+      return withLifetime(tokens)
     },
     async refresh(refreshToken, ctx) {
-      const body = await callUpstream(ctx, {
+      // Without ROTATE_REFRESH_TOKENS the answer has no `refresh`: the sealed one stays in use.
+      const tokens = await requestTokens(ctx, {
         upstream,
         call: 'refresh',
         url: refresh,
         json: { refresh: refreshToken },
         refusal: (status, data) => ({ code: 'session_expired', reason: reason(status, data) }),
+        fields,
       })
-      // Without ROTATE_REFRESH_TOKENS the answer has no `refresh`: the sealed one stays in use.
-      return withLifetime(readTokens(body, fields, upstream, 'refresh'))
+      return withLifetime(tokens)
     },
     async logout(refreshToken, _options, ctx) {
       // SimpleJWT has no "every session of the user" call: `everywhere` blacklists this token, as the page's does.

@@ -1,6 +1,6 @@
 import { isAuthError } from '../../core/AuthError'
 import type { UpstreamAdapter, UpstreamContext } from '../types'
-import { callUpstream, errorCode, joinUrl, pick, type Refusal, readTokens } from '../upstreamHttp'
+import { callUpstream, errorCode, joinUrl, pick, type Refusal, requestTokens } from '../upstreamHttp'
 
 // Supabase Auth (GoTrue), as documented:
 // https://supabase.com/docs/reference/api/auth (the REST API behind the SDKs)
@@ -42,31 +42,27 @@ export function supabase({ url, apiKey }: SupabaseOptions): UpstreamAdapter {
     user: 'user',
   }
   const refresh = async (refreshToken: string, ctx: UpstreamContext) =>
-    readTokens(
-      await callUpstream(ctx, {
-        upstream,
-        call: 'refresh',
-        url: endpoint('/token?grant_type=refresh_token'),
-        json: { refresh_token: refreshToken },
-        headers,
-        refusal: refusal('session_expired'),
-      }),
-      fields,
+    requestTokens(ctx, {
       upstream,
-      'refresh',
-    )
+      call: 'refresh',
+      url: endpoint('/token?grant_type=refresh_token'),
+      json: { refresh_token: refreshToken },
+      headers,
+      refusal: refusal('session_expired'),
+      fields,
+    })
   return {
     name: upstream,
     async login(credentials, ctx) {
-      const body = await callUpstream(ctx, {
+      return requestTokens(ctx, {
         upstream,
         call: 'login',
         url: endpoint('/token?grant_type=password'),
         json: { email: credentials.email ?? credentials.username, password: credentials.password },
         headers,
         refusal: refusal('invalid_credentials'),
+        fields,
       })
-      return readTokens(body, fields, upstream, 'login')
     },
     refresh,
     async logout(refreshToken, { everywhere }, ctx) {
