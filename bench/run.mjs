@@ -207,17 +207,19 @@ async function tabsOverLifetimes(browser, pageScript, { crossTab, tabs = 5, life
 
 // --- 3. the 401 storm ----------------------------------------------------------------------------------------
 
-async function nodeModules() {
+/** `bench/{name}Entry.ts` compiled by esbuild from the sources for Node, as a production build, and imported. */
+async function benchModule(name) {
   await mkdir(cacheDir, { recursive: true })
-  const outfile = join(cacheDir, 'node.mjs')
+  const outfile = join(cacheDir, `${name}.mjs`)
   await build({
-    entryPoints: [join(root, 'bench/nodeEntry.ts')],
+    entryPoints: [join(root, `bench/${name}Entry.ts`)],
     outfile,
     bundle: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     packages: 'external',
+    define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'silent',
   })
   return import(pathToFileURL(outfile).href)
@@ -382,23 +384,6 @@ async function newTab(browser, pageScript, { runs = 10, controlRuns = 3 } = {}) 
 }
 
 // --- 7. the session gateway ------------------------------------------------------------------------------------
-
-async function gatewayModules() {
-  await mkdir(cacheDir, { recursive: true })
-  const outfile = join(cacheDir, 'gateway.mjs')
-  await build({
-    entryPoints: [join(root, 'bench/gatewayEntry.ts')],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  })
-  return import(pathToFileURL(outfile).href)
-}
 
 /**
  * An in-process SimpleJWT that does no work: its answers made up front (an access JWT, and a pool of refresh JWTs
@@ -759,11 +744,11 @@ if (wanted('sizes')) {
 }
 if (wanted('storm')) {
   log('401 storm')
-  results.storm = await storm(await nodeModules())
+  results.storm = await storm(await benchModule('node'))
 }
 if (wanted('gateway')) {
   log('session gateway: refreshes per second, added latency, 100 concurrent refreshes')
-  results.gateway = await gatewayBench(await gatewayModules())
+  results.gateway = await gatewayBench(await benchModule('gateway'))
 }
 const browserSections = ['tabs', 'rerenders', 'signout', 'newtab'].filter(wanted)
 if (browserSections.length > 0) {
