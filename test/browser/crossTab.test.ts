@@ -1,13 +1,14 @@
 // @vitest-environment node
-import { mkdir, writeFile } from 'node:fs/promises'
 import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { sleep } from '../e2e/support'
 import {
   freezeTab,
   type Harness,
   launchChromium,
   openTab,
   percentile,
+  reportFigures,
   scanForTokens,
   startHarness,
   type Tab,
@@ -31,17 +32,13 @@ let channel = ''
 let expectCookie = true
 const figures: Record<string, unknown> = {}
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
-
 beforeAll(async () => {
   browser = await launchChromium()
 })
 
 afterAll(async () => {
   await browser?.close()
-  await mkdir('test-results', { recursive: true })
-  await writeFile('test-results/cross-tab-figures.json', `${JSON.stringify(figures, null, 2)}\n`)
-  console.log('cross-tab figures:', JSON.stringify(figures, null, 2))
+  await reportFigures('cross-tab', figures)
 })
 
 async function setup() {

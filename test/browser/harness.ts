@@ -1,5 +1,6 @@
 // Real-Chromium harness: the core client bundled with esbuild, served with a tiny test page by the reference
 // auth server (strict rotation, short-lived tokens) on 127.0.0.1, and a scanner that proves no token leaked.
+import { mkdir, writeFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
@@ -458,4 +459,14 @@ declare global {
       fetchStatus(path: string): Promise<number>
     }
   }
+}
+
+/**
+ * Writes the figures a suite reports (never asserts: tests do not time things) to
+ * `test-results/{name}-figures.json`, and logs them.
+ */
+export async function reportFigures(name: string, figures: Record<string, unknown>): Promise<void> {
+  await mkdir('test-results', { recursive: true })
+  await writeFile(`test-results/${name}-figures.json`, `${JSON.stringify(figures, null, 2)}\n`)
+  console.log(`${name} figures:`, JSON.stringify(figures, null, 2))
 }

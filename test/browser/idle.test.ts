@@ -7,6 +7,7 @@ import { build } from 'esbuild'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest'
 import { type AuthServer, createAuthServer } from '../../example/server/createServer.js'
+import { sleep } from '../e2e/support'
 import { launchChromium } from './harness'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -133,8 +134,6 @@ declare global {
     __intervals: number
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function open(): Promise<Page> {
   const page = await context.newPage()

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import type { Plugin } from 'esbuild'
 import type { Browser, BrowserContext } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { sleep } from '../e2e/support'
 import {
   bundleClient,
   type Harness,
@@ -114,8 +115,6 @@ let runs = 0
 let channel = ''
 /** Whether the scenario ends with the browser holding a live refresh cookie (checked to be HttpOnly). */
 let expectCookie = true
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
 
 beforeAll(async () => {
   browser = await launchChromium()

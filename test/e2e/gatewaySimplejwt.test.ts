@@ -4,7 +4,6 @@
 // one real Chromium context. The page holds only the access token; SimpleJWT's refresh token stays sealed in
 // the gateway's HttpOnly cookie. A control defeats the gateway's guard (no single flight across requests, no
 // reuse interval) and shows the blacklisted refusals and sign-outs the guard prevents.
-import { mkdir, writeFile } from 'node:fs/promises'
 import { decodeJwt } from 'jose'
 import type { Browser, BrowserContext, Response as PageResponse } from 'playwright-core'
 import { createSessionGateway, memoryStore, type SessionGateway } from 'react-jwt-session/gateway'
@@ -15,11 +14,13 @@ import {
   freezeTab,
   launchChromium,
   openTab,
+  reportFigures,
   scanForTokens,
   type Tab,
   type TabOptions,
 } from '../browser/harness'
 import { type GatewayPageServer, serveGateway } from '../servers/serveGateway'
+import { sleep } from './support'
 
 const JWT_GLOBAL = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*/g
 const COOKIE = '__Host-session'
@@ -35,17 +36,13 @@ let received: string[] = []
 let runs = 0
 const figures: Record<string, unknown> = {}
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)))
-
 beforeAll(async () => {
   browser = await launchChromium()
 })
 
 afterAll(async () => {
   await browser?.close()
-  await mkdir('test-results', { recursive: true })
-  await writeFile('test-results/gateway-simplejwt-figures.json', `${JSON.stringify(figures, null, 2)}\n`)
-  console.log('gateway + SimpleJWT figures:', JSON.stringify(figures))
+  await reportFigures('gateway-simplejwt', figures)
 })
 
 afterEach(async () => {
