@@ -106,6 +106,17 @@ async function signedIn(options: Options = {}) {
 const clears = (setCookie: string[]) =>
   setCookie.length > 0 && setCookie.every((line) => /Max-Age=0/.test(line))
 
+/** A refresh presenting `cookie` is refused before the upstream is asked: 401 `invalid_grant`, the cookie cleared. */
+async function expectRefusedAtTheGate(call: Served['call'], cookie: string) {
+  const before = upstream.calls.refresh
+  const answer = await call('refresh', { cookie })
+  expect(answer.status).toBe(401)
+  expect(answer.json).toMatchObject({ error: 'invalid_grant' })
+  expect(clears(answer.setCookie)).toBe(true)
+  expect(upstream.calls.refresh).toBe(before)
+}
+type Served = Awaited<ReturnType<typeof serve>>
+
 describe('the gateway under attack, over HTTP', () => {
   it('a POST from a foreign origin is a 403 and never reaches the upstream', async () => {
     const { call, cookie } = await signedIn()
@@ -133,33 +144,20 @@ describe('the gateway under attack, over HTTP', () => {
     const { call, cookie } = await signedIn()
     const at = cookie.length - 10
     const flipped = cookie.slice(0, at) + (cookie[at] === 'A' ? 'B' : 'A') + cookie.slice(at + 1)
-    const before = upstream.calls.refresh
-    const answer = await call('refresh', { cookie: flipped })
-    expect(answer.status).toBe(401)
-    expect(answer.json).toMatchObject({ error: 'invalid_grant' })
-    expect(clears(answer.setCookie)).toBe(true)
-    expect(upstream.calls.refresh).toBe(before)
+    await expectRefusedAtTheGate(call, flipped)
   })
 
   it('a cookie sealed under another secret is a 401', async () => {
     const foreign = await signedIn({ secret: FOREIGN })
     const { call } = await serve()
-    const before = upstream.calls.refresh
-    const answer = await call('refresh', { cookie: foreign.cookie })
-    expect(answer.status).toBe(401)
-    expect(clears(answer.setCookie)).toBe(true)
-    expect(upstream.calls.refresh).toBe(before)
+    await expectRefusedAtTheGate(call, foreign.cookie)
   })
 
   it('an expired cookie (the seal carries its own expiry) is a 401', async () => {
     // Sealed 31 days ago with the default 30-day lifetime, by a gateway with the same secret.
     const old = await signedIn({ now: () => Date.now() - 31 * 86_400_000 })
     const { call } = await serve()
-    const before = upstream.calls.refresh
-    const answer = await call('refresh', { cookie: old.cookie })
-    expect(answer.status).toBe(401)
-    expect(clears(answer.setCookie)).toBe(true)
-    expect(upstream.calls.refresh).toBe(before)
+    await expectRefusedAtTheGate(call, old.cookie)
   })
 
   it('a wrong password is a 401 invalid_credentials, and no cookie is set', async () => {
