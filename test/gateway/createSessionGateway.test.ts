@@ -390,6 +390,32 @@ describe('createSessionGateway', () => {
     ).toBe('POST, GET')
   })
 
+  it('GET /login names the transaction cookie after the state it sends the browser with; without a state it sets nothing', async () => {
+    const upstream = createFakeUpstream()
+    const withAuthorizeUrl = (url: string) =>
+      createSessionGateway({
+        upstream: {
+          ...upstream.adapter,
+          authorize: async () => ({ url, transaction: { state: 'x' } }),
+          callback: async () => ({ accessToken: createTestToken({}), refreshToken: 'r' }),
+        },
+        secret: SECRET,
+      })
+    const state = 'Abcdefghijklmnop_qrstuvwxyz-0123456789'
+    const started = await withAuthorizeUrl(`https://idp.example/authorize?state=${state}`).handle(
+      new Request(`${ORIGIN}/auth/login`),
+    )
+    expect(started.status).toBe(303)
+    expect(started.headers.getSetCookie()).toEqual([
+      expect.stringMatching(/^__Secure-session-tx-Abcdefghijklmnop=[\w-]+\.[\w-]+; /),
+    ])
+    for (const url of ['https://idp.example/authorize', 'https://idp.example/authorize?state=a%3Bb']) {
+      const failed = await withAuthorizeUrl(url).handle(new Request(`${ORIGIN}/auth/login`))
+      expect(failed.status).toBe(500)
+      expect(failed.headers.getSetCookie()).toEqual([])
+    }
+  })
+
   it('a logout racing a refresh revokes the token that refresh rotated to: its late cookie is dead', async () => {
     const upstream = createFakeUpstream({ delay: 30 })
     const gateway = createSessionGateway({ upstream: upstream.adapter, secret: SECRET })
